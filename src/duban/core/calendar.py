@@ -1,0 +1,77 @@
+"""Working days: admin overrides, then chinese-calendar, then Monday–Friday.
+
+Weekends can be working days (调休) and weekdays can be holidays, so "Monday to Friday minus
+holidays" is wrong. chinese-calendar ships the State Council's data for the years it knows and
+raises for later years; for those, and until an admin types in that year's notice, Duban falls
+back to Monday–Friday and every page names the year in a banner (see ``unconfigured_years``).
+"""
+
+import datetime as dt
+from functools import lru_cache
+
+import chinese_calendar
+
+from duban.core.models import CalendarDay
+
+_ONE_DAY = dt.timedelta(days=1)
+_LOOKAHEAD = 40  # the longest run of rest days in a Chinese year is 9 (春节 / 国庆)
+
+
+@lru_cache(maxsize=64)
+def has_official_data(year: int) -> bool:
+    """Whether the chinese-calendar package knows the holidays of ``year``."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _default_is_workday(day: dt.date) -> bool:
+    if has_official_data(day.year):
+        return chinese_calendar.is_workday(day)
+    return day.weekday() < 5
+
+
+def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    rows = CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_workday")
+    return dict(rows)
+
+
+def is_workday(day: dt.date) -> bool:
+    override = _overrides(day, day).get(day)
+    return _default_is_workday(day) if override is None else override
+
+
+def workdays_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The working days from ``start`` to ``end``, both included, in order."""
+    overrides = _overrides(start, end)
+    days = []
+    day = start
+    while day <= end:
+        working = overrides[day] if day in overrides else _default_is_workday(day)
+        if working:
+            days.append(day)
+        day += _ONE_DAY
+    return days
+
+
+def workday_on_or_after(day: dt.date) -> dt.date:
+    """``day`` if it is a working day, else the next one: a cadence date on a rest day moves."""
+    return workdays_between(day, day + dt.timedelta(days=_LOOKAHEAD))[0]
+
+
+def next_workday(day: dt.date) -> dt.date:
+    """The first working day strictly after ``day``."""
+    return workday_on_or_after(day + _ONE_DAY)
+
+
+def unconfigured_years(start: dt.date, end: dt.date) -> list[int]:
+    """Years in the span whose holidays neither chinese-calendar nor an admin override covers."""
+    missing = [year for year in range(start.year, end.year + 1) if not has_official_data(year)]
+    if not missing:
+        return []
+    configured = set(
+        CalendarDay.objects.filter(date__year__in=missing).values_list("date__year", flat=True)
+    )
+    return [year for year in missing if year not in configured]

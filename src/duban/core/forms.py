@@ -1,0 +1,46 @@
+from django import forms
+
+from duban.core.services import save_versioned, stale_edit_message
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A ModelForm that carries the record's version, so a stale edit is refused.
+
+    ``clean()`` refuses an edit of a version that is no longer current; ``save()`` claims the
+    version atomically and raises ``StaleEditError`` if another save won the race meanwhile.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["version"].required = not self.instance._state.adding
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance._state.adding or cleaned.get("version") is None:
+            return cleaned
+        current = type(self.instance).objects.filter(pk=self.instance.pk).first()
+        if current is not None and current.version != cleaned["version"]:
+            raise forms.ValidationError(stale_edit_message(current), code="stale")
+        return cleaned
+
+    def save(self, commit: bool = True):
+        if not commit or self.instance._state.adding:
+            return super().save(commit=commit)
+        save_versioned(self.instance, expected_version=self.cleaned_data["version"])
+        self._save_m2m()
+        return self.instance
+
+
+class VersionedAdminMixin:
+    """Admin edits go through the same version check as the pages."""
+
+    form = VersionedModelForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            save_versioned(obj, expected_version=form.cleaned_data["version"])
+        else:
+            obj.save()

@@ -1,0 +1,60 @@
+"""The cast every test uses (STYLE.md §9).
+
+Line 1 (华东) holds team A (lead_a, member_a, worker_a) and team B (lead_b); the supervisor
+follows line 1. Line 2 (华南) holds team C and its own supervisor, who must see nothing of line 1.
+"""
+
+from types import SimpleNamespace
+
+from django.test import TestCase
+
+from duban.org.choices import Role
+from tests.factories import BusinessLineFactory, EmployeeFactory, TeamFactory, UserFactory
+
+ROLES = [
+    "admin",
+    "supervisor",
+    "other_supervisor",
+    "executive",
+    "lead_a",
+    "member_a",
+    "lead_b",
+]
+
+
+def make_cast() -> SimpleNamespace:
+    c = SimpleNamespace()
+    c.admin = UserFactory(
+        username="admin", name="管理员", role=Role.ADMIN, is_staff=True, is_superuser=True
+    )
+    c.supervisor = UserFactory(username="duban", name="刘婷", role=Role.SUPERVISOR)
+    c.other_supervisor = UserFactory(username="duban2", name="孙悦", role=Role.SUPERVISOR)
+    c.executive = UserFactory(username="lingdao", name="陈建国", role=Role.EXECUTIVE)
+    c.lead_a = UserFactory(username="weisheng", name="维盛", role=Role.LEAD)
+    c.lead_b = UserFactory(username="wanglixia", name="王立霞", role=Role.LEAD)
+    c.member_a = UserFactory(username="hengzhou", name="横洲", role=Role.MEMBER)
+
+    c.line_1 = BusinessLineFactory(name="华东业务线", head=c.executive)
+    c.line_1.supervisors.add(c.supervisor)
+    c.line_2 = BusinessLineFactory(name="华南业务线")
+    c.line_2.supervisors.add(c.other_supervisor)
+    c.team_a = TeamFactory(name="电销一组", line=c.line_1)
+    c.team_a.leads.add(c.lead_a)
+    c.team_b = TeamFactory(name="电销二组", line=c.line_1)
+    c.team_b.leads.add(c.lead_b)
+    c.team_c = TeamFactory(name="电销四组", line=c.line_2)
+
+    c.lead_a_employee = EmployeeFactory(name="维盛", team=c.team_a, user=c.lead_a, position="主管")
+    c.member_a_employee = EmployeeFactory(name="横洲", team=c.team_a, user=c.member_a)
+    c.worker_a = EmployeeFactory(name="小祁", team=c.team_a)
+    c.worker_b = EmployeeFactory(name="周敏", team=c.team_b)
+    c.worker_c = EmployeeFactory(name="林芳", team=c.team_c)
+    return c
+
+
+class BaseTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = make_cast()
+        for name, value in vars(cls.cast).items():
+            setattr(cls, name, value)

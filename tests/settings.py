@@ -1,0 +1,18 @@
+"""Test settings: duban.settings with a throw-away data folder, plain HTTP and a fast hasher."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DUBAN_DATA_DIR", tempfile.mkdtemp(prefix="duban-test-"))
+os.environ["DUBAN_HTTPS"] = "false"
+
+from duban.settings import *  # noqa: E402, F403
+from duban.settings import STATIC_ROOT, STORAGES  # noqa: E402
+
+STATIC_ROOT.mkdir(exist_ok=True)
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
