@@ -39,6 +39,10 @@ class VersionedAdminMixin:
 
     form = VersionedModelForm
 
+    def get_fields(self, request, obj=None):
+        # the form declares `version` itself; admin must not ask the model for it (not editable)
+        return [name for name in super().get_fields(request, obj) if name != "version"]
+
     def save_model(self, request, obj, form, change):
         if change:
             save_versioned(obj, expected_version=form.cleaned_data["version"])

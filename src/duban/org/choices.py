@@ -1,10 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("管理员")
-    SUPERVISOR = "supervisor", _("督办")
+    SUPERVISOR = "supervisor", pgettext_lazy("role", "督办")
     EXECUTIVE = "executive", _("领导")
     LEAD = "lead", _("主管")
     MEMBER = "member", _("员工")

@@ -1,0 +1,78 @@
+"""Working days: overrides, then chinese-calendar, then Monday–Friday with a banner (issue 2)."""
+
+import datetime as dt
+from unittest import mock
+
+from django.test import TestCase
+from django.urls import reverse
+
+from duban.core import calendar
+from duban.core.models import CalendarDay
+from tests.base import BaseTestCase
+
+D = dt.date
+
+
+class WorkingDayTests(TestCase):
+    def test_a_make_up_sunday_is_a_working_day(self):
+        self.assertTrue(calendar.is_workday(D(2026, 1, 4)))
+
+    def test_spring_festival_monday_is_a_holiday(self):
+        self.assertFalse(calendar.is_workday(D(2026, 2, 16)))
+
+    def test_a_2027_date_falls_back_to_monday_to_friday(self):
+        self.assertTrue(calendar.is_workday(D(2027, 1, 4)))  # a Monday
+        self.assertFalse(calendar.is_workday(D(2027, 1, 9)))  # a Saturday
+        self.assertEqual(calendar.unconfigured_years(D(2026, 12, 1), D(2027, 1, 30)), [2027])
+
+    def test_an_override_wins_and_configures_its_year(self):
+        CalendarDay.objects.create(date=D(2027, 2, 6), is_workday=True, note="调休上班")
+        CalendarDay.objects.create(date=D(2026, 1, 5), is_workday=False, note="公司活动")
+        self.assertTrue(calendar.is_workday(D(2027, 2, 6)))
+        self.assertFalse(calendar.is_workday(D(2026, 1, 5)))
+        self.assertEqual(calendar.unconfigured_years(D(2026, 12, 1), D(2027, 1, 30)), [])
+
+    def test_next_workday_skips_the_spring_festival(self):
+        self.assertEqual(calendar.next_workday(D(2026, 2, 14)), D(2026, 2, 24))
+        self.assertEqual(calendar.workday_on_or_after(D(2026, 2, 14)), D(2026, 2, 14))
+
+    def test_workdays_between_counts_make_up_saturdays(self):
+        self.assertEqual(
+            calendar.workdays_between(D(2026, 2, 9), D(2026, 2, 15)),
+            [
+                D(2026, 2, 9),
+                D(2026, 2, 10),
+                D(2026, 2, 11),
+                D(2026, 2, 12),
+                D(2026, 2, 13),
+                D(2026, 2, 14),
+            ],
+        )
+        self.assertIn(D(2026, 2, 28), calendar.workdays_between(D(2026, 2, 24), D(2026, 3, 1)))
+
+    def test_workdays_between_uses_one_query(self):
+        with self.assertNumQueries(1):
+            calendar.workdays_between(D(2026, 1, 1), D(2027, 12, 31))
+
+
+class CalendarBannerTests(BaseTestCase):
+    def get_home(self, today):
+        self.client.force_login(self.supervisor)
+        with mock.patch("duban.core.context_processors.timezone.localdate", return_value=today):
+            return self.client.get(reverse("home"))
+
+    def test_the_banner_names_a_year_near_at_hand_without_holidays(self):
+        response = self.get_home(D(2026, 11, 28))
+        self.assertContains(response, "2027年节假日未配置")
+
+    def test_no_banner_when_the_horizon_is_covered(self):
+        response = self.get_home(D(2026, 6, 1))
+        self.assertNotContains(response, "节假日未配置")
+
+    def test_admins_get_a_link_to_configure_the_calendar(self):
+        self.client.force_login(self.admin)
+        with mock.patch(
+            "duban.core.context_processors.timezone.localdate", return_value=D(2026, 11, 28)
+        ):
+            response = self.client.get(reverse("home"))
+        self.assertContains(response, reverse("admin:core_calendarday_changelist"))

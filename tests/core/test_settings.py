@@ -1,0 +1,118 @@
+"""Settings come from DUBAN_* variables; a malformed one is refused with one clear line (issue 2)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.test import SimpleTestCase
+
+from duban.env import ConfigError, env_bool, env_database, env_int, env_list
+
+
+def run_duban(*args, **env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DUBAN_") and key != "DJANGO_SETTINGS_MODULE"
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "duban", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+
+
+class EnvHelperTests(SimpleTestCase):
+    def test_env_bool_reads_common_spellings(self):
+        for raw, expected in [
+            ("1", True),
+            ("yes", True),
+            ("ON", True),
+            ("0", False),
+            ("off", False),
+        ]:
+            with self.subTest(raw=raw), pytest.MonkeyPatch.context() as mp:
+                mp.setenv("DUBAN_X", raw)
+                self.assertIs(env_bool("DUBAN_X", not expected), expected)
+
+    def test_env_bool_refuses_maybe_naming_the_variable(self):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DUBAN_DEBUG", "maybe")
+            with self.assertRaisesRegex(ConfigError, "DUBAN_DEBUG='maybe'"):
+                env_bool("DUBAN_DEBUG", False)
+
+    def test_env_int_refuses_text_and_small_numbers(self):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DUBAN_WORKERS", "three")
+            with self.assertRaisesRegex(ConfigError, "DUBAN_WORKERS.*whole number"):
+                env_int("DUBAN_WORKERS", 3)
+            mp.setenv("DUBAN_WORKERS", "0")
+            with self.assertRaisesRegex(ConfigError, "at least 1"):
+                env_int("DUBAN_WORKERS", 3, minimum=1)
+
+    def test_env_list_splits_on_commas(self):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DUBAN_ALLOWED_HOSTS", "duban.example.com, 10.0.0.5 ,")
+            self.assertEqual(env_list("DUBAN_ALLOWED_HOSTS", []), ["duban.example.com", "10.0.0.5"])
+
+    def test_env_database_reads_postgres_urls_and_refuses_others(self):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DUBAN_DATABASE_URL", "postgres://duban:pw@db:5432/duban")
+            config = env_database("DUBAN_DATABASE_URL", None)
+            self.assertEqual(config["ENGINE"], "django.db.backends.postgresql")
+            self.assertEqual((config["HOST"], config["NAME"]), ("db", "duban"))
+            mp.setenv("DUBAN_DATABASE_URL", "mysql://root@localhost/duban")
+            with self.assertRaisesRegex(ConfigError, "only sqlite"):
+                env_database("DUBAN_DATABASE_URL", None)
+
+
+class CommandLineConfigTests(SimpleTestCase):
+    def test_a_malformed_debug_flag_prints_one_line_and_exits_non_zero(self):
+        result = run_duban("check", DUBAN_DEBUG="maybe", DUBAN_DATA_DIR=self.data_dir())
+        self.assertNotEqual(result.returncode, 0)
+        lines = result.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertIn("DUBAN_DEBUG", lines[0])
+        self.assertNotIn("Traceback", result.stderr)
+
+    def test_a_malformed_database_url_names_the_variable(self):
+        result = run_duban("check", DUBAN_DATABASE_URL="oracle://x", DUBAN_DATA_DIR=self.data_dir())
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("DUBAN_DATABASE_URL", result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+
+    def test_deploy_check_passes_with_debug_off_a_strong_key_and_real_hosts(self):
+        result = run_duban(
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            DUBAN_DEBUG="false",
+            DUBAN_SECRET_KEY="k" + "x7Qp2#Lm9vR!tZ4w" * 4,
+            DUBAN_ALLOWED_HOSTS="duban.example.com",
+            DUBAN_DATA_DIR=self.data_dir(),
+        )
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_sqlite_runs_in_wal_mode_with_a_long_busy_timeout(self):
+        result = run_duban(
+            "shell",
+            "-c",
+            "from django.db import connection; c = connection.cursor();"
+            "print(c.execute('PRAGMA journal_mode').fetchone()[0],"
+            " c.execute('PRAGMA busy_timeout').fetchone()[0])",
+            DUBAN_DATA_DIR=self.data_dir(),
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        mode, timeout_ms = result.stdout.split()[-2:]
+        self.assertEqual(mode, "wal")
+        self.assertGreaterEqual(int(timeout_ms), 20000)
+
+    def data_dir(self) -> str:
+        import tempfile
+
+        return tempfile.mkdtemp(prefix="duban-cli-")
