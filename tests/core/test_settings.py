@@ -1,4 +1,4 @@
-"""Settings come from DUBAN_* variables; a malformed one is refused with one clear line (issue 2)."""
+"""Settings come from DUBAN_* variables; a malformed one is refused in one clear line."""
 
 import os
 import subprocess
@@ -14,7 +14,8 @@ def run_duban(*args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("DUBAN_") and key != "DJANGO_SETTINGS_MODULE"
+        if not key.startswith("DUBAN_")
+        and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(env)
     return subprocess.run(
