@@ -15,7 +15,7 @@ test: install
 
 serve: install
 	$(BIN)/duban migrate
-	$(BIN)/duban serve
+	DUBAN_HTTPS=$${DUBAN_HTTPS:-false} $(BIN)/duban serve
 
 install: $(VENV)/.installed assets
 

@@ -166,7 +166,7 @@ DEFAULT_FROM_EMAIL = env_str("DUBAN_EMAIL_FROM", EMAIL_HOST_USER or "duban@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
-DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle text-nowrap"}
 
 # Working-day calendar: years within this many days from today must have their holidays
 # configured, else every page shows a banner naming them.

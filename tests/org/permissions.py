@@ -3,6 +3,11 @@ from tests.matrix import Expect, signed_in
 HIDDEN_FROM_OTHERS = {"other_supervisor": 404, "lead_b": 404}
 
 EXPECTATIONS = [
+    Expect(
+        "org:line_detail",
+        signed_in(other_supervisor=404),
+        kwargs=lambda c: {"pk": c.line_1.pk},
+    ),
     Expect("org:team_list", signed_in()),
     Expect(
         "org:team_detail",

@@ -57,3 +57,12 @@ class HistoryTests(BaseTestCase):
         self.assertContains(response, "修改记录")
         self.assertContains(response, "主管：")
         self.assertContains(response, "王立霞")
+
+    def test_line_changes_show_on_the_line_page(self):
+        self.line_1.supervisors.add(self.other_supervisor)
+        self.line_1.save()
+        self.client.force_login(self.executive)
+        response = self.client.get(self.line_1.get_absolute_url())
+        self.assertContains(response, "督办：")
+        self.assertContains(response, "孙悦")
+        self.assertContains(response, "电销一组")

@@ -80,6 +80,9 @@ class BusinessLine(VersionedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("org:line_detail", args=[self.pk])
+
 
 class TeamQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -4,6 +4,7 @@ from duban.org import views
 
 app_name = "org"
 urlpatterns = [
+    path("lines/<int:pk>/", views.line_detail, name="line_detail"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),
     path("employees/", views.employee_list, name="employee_list"),

@@ -12,13 +12,24 @@ from duban.core.services import StaleEditError
 from duban.org import selectors
 from duban.org.filters import EmployeeFilterSet
 from duban.org.forms import EmployeeForm
-from duban.org.models import EDITORS, Employee, Team
+from duban.org.models import EDITORS, BusinessLine, Employee, Team
 from duban.org.tables import EmployeeTable
 
 
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
     return render(request, "org/team_list.html", {"teams": selectors.team_overview(request.user)})
+
+
+@login_required
+def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_for_user(BusinessLine.objects.select_related("head"), request.user, pk=pk)
+    context = {
+        "line": line,
+        "teams": [t for t in selectors.team_overview(request.user) if t.line_id == line.pk],
+        "history": history_of(line),
+    }
+    return render(request, "org/line_detail.html", context)
 
 
 @login_required
