@@ -41,6 +41,17 @@ class EmployeeListTests(BaseTestCase):
         response = self.client.get(url, {"q": "小"})
         self.assertEqual([e.name for e in response.context["table"].data], ["小祁"])
 
+    def test_the_team_headcount_links_to_exactly_the_rows_it_counts(self):
+        EmployeeFactory(team=self.team_a, status="on_leave")
+        EmployeeFactory(team=self.team_a, status="left", leave_date="2026-01-01")
+        self.client.force_login(self.supervisor)
+        team = self.client.get(reverse("org:team_list")).context["teams"][0]
+        response = self.client.get(
+            reverse("org:employee_list"), {"team": team.pk, "status": "current"}
+        )
+        self.assertEqual(len(response.context["table"].data), team.headcount)
+        self.assertEqual(team.headcount, 4)
+
     def test_it_cannot_be_filtered_into_another_scope(self):
         self.client.force_login(self.lead_b)
         response = self.client.get(reverse("org:employee_list"), {"team": self.team_a.pk})
