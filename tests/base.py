@@ -49,7 +49,40 @@ def make_cast() -> SimpleNamespace:
     c.worker_a = EmployeeFactory(name="小祁", team=c.team_a)
     c.worker_b = EmployeeFactory(name="周敏", team=c.team_b)
     c.worker_c = EmployeeFactory(name="林芳", team=c.team_c)
+    add_supervision(c)
     return c
+
+
+def add_supervision(c: SimpleNamespace) -> None:
+    """Team A's supervision records: a rule, a check-in, a matter, a risk with a submitted plan."""
+    from duban.supervision.choices import PlanStatus, ScopeKind
+    from duban.supervision.models import CalendarFeed, Milestone, PlanVersion
+    from tests.supervision.factories import (
+        CheckInFactory,
+        MatterFactory,
+        PlanFactory,
+        RiskFactory,
+        RuleFactory,
+    )
+
+    c.rule_a = RuleFactory(scope=ScopeKind.TEAM, team=c.team_a, owner=c.supervisor)
+    c.checkin_a = CheckInFactory(rule=c.rule_a, team=c.team_a, lead=c.lead_a, owner=c.supervisor)
+    c.matter_a = MatterFactory(team=c.team_a, owner=c.lead_a, supervisor=c.supervisor)
+    c.risk_a = RiskFactory(team=c.team_a, line=c.line_1)
+    c.plan_a = PlanFactory(
+        risk=c.risk_a,
+        team=c.team_a,
+        lead=c.lead_a,
+        demanded_by=c.supervisor,
+        status=PlanStatus.SUBMITTED,
+    )
+    c.version_a = PlanVersion.objects.create(
+        plan=c.plan_a, number=1, cause="资源来源单一", measures="增加渠道", submitted_by=c.lead_a
+    )
+    c.milestone_a = Milestone.objects.create(
+        version=c.version_a, title="新渠道上线", due_date=c.plan_a.submit_by
+    )
+    c.feed_lead_a = CalendarFeed.objects.create(user=c.lead_a)
 
 
 class BaseTestCase(TestCase):

@@ -18,7 +18,10 @@ class Expect:
     default: int | None = None
     kwargs: Callable = field(default=lambda cast: {})
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: dict | Callable = field(default_factory=dict)  # or a function of the cast
+
+    def data_for(self, cast) -> dict:
+        return self.data(cast) if callable(self.data) else self.data
 
     def status_for(self, role: str) -> int:
         status = self.statuses.get(role, self.default)

@@ -58,5 +58,5 @@ class PermissionMatrixTests(BaseTestCase):
                     client = Client()
                     if role != ANONYMOUS:
                         client.force_login(getattr(self.cast, role))
-                    response = getattr(client, expect.method)(url, expect.data)
+                    response = getattr(client, expect.method)(url, expect.data_for(self.cast))
                     self.assertEqual(response.status_code, expect.status_for(role))

@@ -41,6 +41,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DUBAN_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "duban.core",
     "duban.org",
+    "duban.notify",
+    "duban.supervision",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,7 +1,8 @@
 from tests.matrix import ANONYMOUS, Expect, signed_in
 
 EXPECTATIONS = [
-    Expect("home", signed_in()),
+    # supervisors and executives start on the agenda, leads on their to-do
+    Expect("home", signed_in(302, admin=200, member_a=200)),
     Expect("login", signed_in(302, **{ANONYMOUS: 200})),
     Expect("logout", signed_in(302), method="post"),
     Expect("password_change", signed_in()),

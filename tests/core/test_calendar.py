@@ -57,7 +57,7 @@ class WorkingDayTests(TestCase):
 
 class CalendarBannerTests(BaseTestCase):
     def get_home(self, today):
-        self.client.force_login(self.supervisor)
+        self.client.force_login(self.member_a)
         with mock.patch("duban.core.context_processors.timezone.localdate", return_value=today):
             return self.client.get(reverse("home"))
 

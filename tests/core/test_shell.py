@@ -5,6 +5,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.base import BaseTestCase
+from tests.factories import UserFactory
 
 
 class ShellTests(BaseTestCase):
@@ -17,19 +18,20 @@ class ShellTests(BaseTestCase):
         response = self.client.post(reverse("login"), {"username": "duban", "password": "nope"})
         self.assertContains(response, "请输入一个正确的")
 
-    def test_login_works_and_shows_the_name_and_role(self):
+    def test_login_takes_the_supervisor_to_the_agenda(self):
         self.client.post(reverse("login"), {"username": "duban", "password": "pw"})
-        response = self.client.get(reverse("home"))
+        response = self.client.get(reverse("home"), follow=True)
+        self.assertEqual(response.redirect_chain[-1][0], reverse("supervision:agenda"))
         self.assertContains(response, "刘婷")
-        self.assertContains(response, "督办")
+        self.assertContains(response, "今日督办")
 
     def test_chinese_even_when_the_browser_asks_for_english(self):
-        self.client.force_login(self.supervisor)
+        self.client.force_login(self.member_a)
         response = self.client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
         self.assertContains(response, "我能看到的团队")
 
     def test_the_language_switch_changes_to_english_and_back(self):
-        self.client.force_login(self.supervisor)
+        self.client.force_login(self.member_a)
         self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
         response = self.client.get(reverse("home"))
         self.assertContains(response, '<html lang="en">')
@@ -39,10 +41,24 @@ class ShellTests(BaseTestCase):
 
     def test_the_navigation_shows_only_areas_that_exist(self):
         self.client.force_login(self.lead_a)
-        response = self.client.get(reverse("home"))
-        nav = response.context["nav_items"]
-        self.assertEqual([item["url"] for item in nav], ["/org/teams/", "/org/employees/"])
+        response = self.client.get(reverse("org:team_list"))
+        nav = [item["url"] for item in response.context["nav_items"]]
+        self.assertEqual(
+            nav,
+            [
+                "/supervision/todo/",
+                "/supervision/board/",
+                "/supervision/matters/",
+                "/supervision/checkins/",
+                "/supervision/rules/",
+                "/org/teams/",
+                "/org/employees/",
+            ],
+        )
         self.assertNotContains(response, reverse("admin:index"))
+        self.client.force_login(self.member_a)
+        nav = [i["url"] for i in self.client.get(reverse("home")).context["nav_items"]]
+        self.assertEqual(nav, ["/supervision/matters/", "/org/teams/", "/org/employees/"])
 
     def test_admins_see_the_admin_link(self):
         self.client.force_login(self.admin)
@@ -55,8 +71,7 @@ class ShellTests(BaseTestCase):
         self.assertContains(response, "navbar-toggler")
 
     def test_a_user_without_teams_sees_an_empty_state(self):
-        self.client.force_login(self.other_supervisor)
-        self.line_2.supervisors.clear()
+        self.client.force_login(UserFactory(username="newcomer"))
         self.assertContains(self.client.get(reverse("home")), "您目前没有可查看的团队")
 
     def test_the_password_can_be_changed(self):

@@ -62,7 +62,8 @@ class BrowserTestCase(StaticLiveServerTestCase):
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("main button[type=submit]")
-        page.wait_for_url(self.live_server_url + "/")
+        page.wait_for_load_state()
+        assert "/login/" not in page.url, f"{username} could not sign in"
         return page
 
     def screenshot(self, page, name):

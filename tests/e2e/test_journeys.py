@@ -21,7 +21,7 @@ class ShellJourneyTests(BrowserTestCase):
         page.select_option("#language-select", "en")
         page.wait_for_selector("html[lang=en]")
         assert nav.get_by_role("link", name="Teams").is_visible()
-        assert "Teams I can see" in page.content()
+        assert page.get_by_role("heading", name="Today's agenda").is_visible()
         self.screenshot(page, "shell-supervisor-en")
 
         page.select_option("#language-select", "zh-hans")
@@ -34,9 +34,11 @@ class ShellJourneyTests(BrowserTestCase):
 
     def test_a_lead_sees_only_their_own_team(self):
         page = self.sign_in(self.new_page(), "weisheng")
-        cards = page.locator("main .card")
-        assert cards.filter(has_text="电销一组").count() == 1
-        assert cards.filter(has_text="电销二组").count() == 0
+        assert page.get_by_role("heading", name="我的待办").is_visible()
+        page.locator("#main-nav").get_by_role("link", name="团队").click()
+        rows = page.locator("main table tbody tr")
+        assert rows.filter(has_text="电销一组").count() == 1
+        assert rows.filter(has_text="电销二组").count() == 0
         page.goto(self.live_server_url + reverse("org:team_detail", args=[self.cast.team_b.pk]))
         assert "找不到这个页面" in page.content()
 

@@ -28,6 +28,7 @@ class TeamPageTests(BaseTestCase):
         EmployeeFactory.create_batch(20, team=self.team_a)
         with self.assertNumQueries(6):
             self.client.get(reverse("org:team_list"))
+        self.client.force_login(self.admin)
         with self.assertNumQueries(8):
             self.client.get(reverse("home"))
 

@@ -1,14 +1,24 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from duban.core import calendar
 from duban.org import selectors
+from duban.org.choices import Role
+
+# where each role starts its day: the supervisor's agenda, the lead's to-do
+START_PAGES = {
+    Role.SUPERVISOR: "supervision:agenda",
+    Role.EXECUTIVE: "supervision:agenda",
+    Role.LEAD: "supervision:todo",
+}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if request.user.role in START_PAGES:
+        return redirect(START_PAGES[request.user.role])
     today = timezone.localdate()
     context = {
         "today": today,

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from duban.core.models import VersionedModel
@@ -65,7 +66,10 @@ class BusinessLine(VersionedModel):
         related_name="headed_lines",
     )
     supervisors = models.ManyToManyField(
-        User, verbose_name=_("督办"), blank=True, related_name="supervised_lines"
+        User,
+        verbose_name=pgettext_lazy("role", "督办"),
+        blank=True,
+        related_name="supervised_lines",
     )
     note = models.TextField(_("备注"), blank=True)
 

@@ -1,0 +1,94 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from duban.org.models import Team
+from duban.supervision.choices import (
+    ACTIVE_RISK_STATUSES,
+    OPEN_MATTER_STATUSES,
+    Area,
+    CheckInStatus,
+    MatterStatus,
+    Priority,
+    RiskLevel,
+    RiskStatus,
+)
+from duban.supervision.models import CheckIn, Matter, Risk
+
+OVERDUE, OPEN, ACTIVE = "overdue", "open", "active"
+
+
+class ScopedTeamFilterSet(django_filters.FilterSet):
+    """A filter set whose team choices are the teams the user sees."""
+
+    team = django_filters.ModelChoiceFilter(label=_("团队"), queryset=Team.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["team"].queryset = Team.objects.visible_to(user).select_related("line")
+
+
+class CheckInFilterSet(ScopedTeamFilterSet):
+    area = django_filters.ChoiceFilter(label=_("领域"), choices=Area.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[(OVERDUE, _("逾期未跟进")), *CheckInStatus.choices],
+        method="filter_status",
+    )
+    date_from = django_filters.DateFilter(label=_("从"), field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("到"), field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = CheckIn
+        fields = ["team", "area", "status", "date_from", "date_to"]
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def filter_status(self, queryset, name, value):
+        if value == OVERDUE:
+            return queryset.overdue(self.today)
+        return queryset.filter(status=value)
+
+
+class MatterFilterSet(ScopedTeamFilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), field_name="title", lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[(OPEN, _("未关闭")), *MatterStatus.choices],
+        method="filter_status",
+    )
+    priority = django_filters.ChoiceFilter(label=_("优先级"), choices=Priority.choices)
+
+    class Meta:
+        model = Matter
+        fields = ["q", "team", "status", "priority"]
+
+    def filter_status(self, queryset, name, value):
+        if value == OPEN:
+            return queryset.filter(status__in=OPEN_MATTER_STATUSES)
+        return queryset.filter(status=value)
+
+
+class RiskFilterSet(ScopedTeamFilterSet):
+    area = django_filters.ChoiceFilter(label=_("领域"), choices=Area.choices)
+    level = django_filters.ChoiceFilter(label=_("等级"), choices=RiskLevel.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[(ACTIVE, _("待处理（未处理、方案中）")), *RiskStatus.choices],
+        method="filter_status",
+    )
+    no_team = django_filters.BooleanFilter(label=_("不属于团队"), method="filter_no_team")
+
+    class Meta:
+        model = Risk
+        fields = ["team", "area", "level", "status"]
+
+    def filter_status(self, queryset, name, value):
+        if value == ACTIVE:
+            return queryset.filter(status__in=ACTIVE_RISK_STATUSES)
+        return queryset.filter(status=value)
+
+    def filter_no_team(self, queryset, name, value):
+        return queryset.filter(team__isnull=True) if value else queryset.filter(~Q(team=None))

@@ -1,0 +1,252 @@
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from duban.core.forms import VersionedModelForm
+from duban.org.choices import Role
+from duban.org.models import BusinessLine, Employee, Team, User
+from duban.supervision.cadence import parse_numbers
+from duban.supervision.choices import Area, Cadence, Channel, Outcome, RiskLevel, ScopeKind
+from duban.supervision.models import CheckIn, FollowUpRule, Matter
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+class RuleForm(VersionedModelForm):
+    class Meta:
+        model = FollowUpRule
+        fields = [
+            "area",
+            "title",
+            "description",
+            "cadence",
+            "weekdays",
+            "month_days",
+            "scope",
+            "team",
+            "line",
+            "team_kind",
+            "owner",
+            "leads",
+            "agreed_time",
+            "channel",
+            "start_date",
+            "is_active",
+        ]
+        widgets = {"agreed_time": TIME, "start_date": DATE, "description": TEXT}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user).select_related("line")
+        self.fields["line"].queryset = BusinessLine.objects.visible_to(user)
+        self.fields["owner"].queryset = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
+        self.fields["leads"].queryset = User.objects.filter(role=Role.LEAD, is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, cadence, high in [
+            ("weekdays", Cadence.WEEKDAYS, 7),
+            ("month_days", Cadence.MONTH_DAYS, 31),
+        ]:
+            try:
+                numbers = parse_numbers(cleaned.get(field) or "", 1, high)
+            except ValueError as bad:
+                self.add_error(
+                    field,
+                    _("无法识别“%(part)s”，请填写 1–%(high)d 的数字，用逗号分隔")
+                    % {"part": bad, "high": high},
+                )
+                continue
+            if cleaned.get("cadence") == cadence and not numbers:
+                self.add_error(field, _("自定义频率需要填写这一项"))
+        scope = cleaned.get("scope")
+        if scope == ScopeKind.TEAM and not cleaned.get("team"):
+            self.add_error("team", _("范围为一个团队时，请选择团队"))
+        if scope == ScopeKind.LINE and not cleaned.get("line"):
+            self.add_error("line", _("范围为一个条线时，请选择条线"))
+        return cleaned
+
+
+class CheckInScheduleForm(forms.ModelForm):
+    """An ad-hoc check-in: the communication time is agreed when it is scheduled (S-GEN-3)."""
+
+    class Meta:
+        model = CheckIn
+        fields = [
+            "area",
+            "title",
+            "team",
+            "lead",
+            "date",
+            "agreed_time",
+            "channel",
+            "urgent",
+            "planned",
+        ]
+        widgets = {"date": DATE, "agreed_time": TIME}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user).select_related("line")
+        self.fields["lead"].queryset = User.objects.filter(role=Role.LEAD, is_active=True)
+        self.fields["lead"].required = True
+        self.fields["agreed_time"].required = True
+        self.fields["planned"].initial = False
+
+    def clean(self):
+        cleaned = super().clean()
+        team, lead = cleaned.get("team"), cleaned.get("lead")
+        if team and lead and not team.leads.filter(pk=lead.pk).exists():
+            self.add_error(
+                "lead", _("%(lead)s 不是 %(team)s 的主管") % {"lead": lead, "team": team}
+            )
+        return cleaned
+
+
+class CheckInRecordForm(forms.Form):
+    channel = forms.ChoiceField(label=_("沟通方式"), choices=Channel.choices)
+    findings = forms.CharField(label=_("沟通情况"), widget=TEXT)
+    outcome = forms.ChoiceField(label=_("结果回收"), choices=Outcome.choices)
+    next_step = forms.CharField(label=_("下一步"), widget=TEXT, required=False)
+    next_milestone_date = forms.DateField(label=_("下一节点日期"), widget=DATE, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+
+class MatterForm(VersionedModelForm):
+    class Meta:
+        model = Matter
+        fields = [
+            "title",
+            "description",
+            "area",
+            "team",
+            "owner",
+            "deadline",
+            "priority",
+            "planned",
+            "agreed_at",
+        ]
+        widgets = {
+            "deadline": DATE,
+            "agreed_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "description": TEXT,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user).select_related("line")
+        self.fields["owner"].queryset = User.objects.filter(role=Role.LEAD, is_active=True)
+        self.fields["agreed_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def clean(self):
+        cleaned = super().clean()
+        team, owner = cleaned.get("team"), cleaned.get("owner")
+        if team and owner and not team.leads.filter(pk=owner.pk).exists():
+            self.add_error(
+                "owner", _("%(lead)s 不是 %(team)s 的主管") % {"lead": owner, "team": team}
+            )
+        if cleaned.get("planned") and not cleaned.get("agreed_at"):
+            self.add_error("agreed_at", _("计划内事项请提前约定沟通时间"))
+        return cleaned
+
+
+class ChaseForm(forms.Form):
+    channel = forms.ChoiceField(label=_("方式"), choices=Channel.choices)
+    note = forms.CharField(label=_("催办内容"), widget=TEXT)
+
+
+class VerifyForm(forms.Form):
+    landed = forms.TypedChoiceField(
+        label=_("结论"),
+        choices=[("1", _("已落地")), ("0", _("未落地"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("验证意见"), widget=TEXT, required=False)
+
+
+class RiskForm(forms.Form):
+    area = forms.ChoiceField(label=_("领域"), choices=Area.choices)
+    level = forms.ChoiceField(label=_("等级"), choices=RiskLevel.choices)
+    team = forms.ModelChoiceField(label=_("团队"), queryset=Team.objects.none())
+    title = forms.CharField(label=_("风险"), max_length=200)
+    evidence = forms.CharField(label=_("依据"), widget=TEXT, help_text=_("每行一条"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user).select_related("line")
+
+
+class PlanDemandForm(forms.Form):
+    lead = forms.ModelChoiceField(label=_("主管"), queryset=User.objects.none())
+    submit_by = forms.DateField(label=_("提交期限"), widget=DATE)
+    request = forms.CharField(
+        label=_("要求"), widget=TEXT, help_text=_("要主管说明什么、解决到什么程度")
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = team.leads.order_by("name") if team else User.objects.none()
+        leads = list(self.fields["lead"].queryset[:2])
+        if len(leads) == 1:
+            self.fields["lead"].initial = leads[0]
+
+    def clean_submit_by(self):
+        day = self.cleaned_data["submit_by"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("提交期限不能早于今天"))
+        return day
+
+
+class PlanSubmitForm(forms.Form):
+    cause = forms.CharField(label=_("原因分析"), widget=TEXT)
+    measures = forms.CharField(label=_("措施"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("节点"), max_length=200)
+    due_date = forms.DateField(label=_("到期日"), widget=DATE)
+    owner = forms.ModelChoiceField(
+        label=_("负责人"), queryset=Employee.objects.none(), required=False
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = team.employees.current().order_by("name")
+
+
+class BaseMilestoneFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]:
+            raise forms.ValidationError(_("方案至少要有一个节点"))
+
+    def milestones(self) -> list[dict]:
+        return [f.cleaned_data for f in self.forms if f.cleaned_data]
+
+
+MilestoneFormSet = formset_factory(MilestoneForm, formset=BaseMilestoneFormSet, extra=3)
+
+
+class ReviewForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("审核结果"),
+        choices=[("1", _("通过")), ("0", _("退回修改"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("审核意见"), widget=TEXT, required=False)
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("完成日期"), widget=DATE, initial=timezone.localdate)
+    evidence = forms.CharField(label=_("完成依据"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,28 @@
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from duban.supervision.tick import tick
+
+
+class Command(BaseCommand):
+    help = "生成跟进、运行风险检测、逾期升级（可重复运行，可放入 cron）。Run the loop once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="按指定日期运行（YYYY-MM-DD），默认今天")
+
+    def handle(self, *args, date, **options):
+        try:
+            today = dt.date.fromisoformat(date) if date else None
+        except ValueError:
+            raise CommandError(f"无法识别的日期 {date!r}，请用 YYYY-MM-DD") from None
+        report = tick(today=today)
+        labels = {
+            "checkins_created": "新生成跟进",
+            "risks_opened": "新风险",
+            "risks_reopened": "复发风险",
+            "risks_resolved": "已消除风险",
+            "escalated": "升级事项",
+            "messages": "新通知",
+        }
+        self.stdout.write("，".join(f"{labels[k]} {v}" for k, v in report.items()))

@@ -1,0 +1,16 @@
+from duban.supervision.models.checkins import CalendarFeed, CheckIn, FollowUpRule
+from duban.supervision.models.matters import Chase, Matter
+from duban.supervision.models.plans import Milestone, Plan, PlanVersion
+from duban.supervision.models.risks import Risk
+
+__all__ = [
+    "CalendarFeed",
+    "Chase",
+    "CheckIn",
+    "FollowUpRule",
+    "Matter",
+    "Milestone",
+    "Plan",
+    "PlanVersion",
+    "Risk",
+]

@@ -1,0 +1,88 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from duban.core.models import VersionedModel
+from duban.org.choices import Role
+from duban.org.models import BusinessLine, Team, User
+from duban.supervision.choices import ACTIVE_RISK_STATUSES, Area, RiskLevel, RiskStatus
+from duban.supervision.scoping import TeamScopedQuerySet
+
+MANUAL = "manual"
+
+
+class RiskQuerySet(TeamScopedQuerySet):
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_active and user.role == Role.SUPERVISOR:
+            # company-wide risks (no team) are every supervisor's concern
+            return self.filter(Q(team__line__supervisors=user) | Q(team__isnull=True))
+        return super().visible_to(user)
+
+    def active(self):
+        return self.filter(status__in=ACTIVE_RISK_STATUSES)
+
+
+class Risk(VersionedModel):
+    """A risk predicted from the data (风险预判) or raised by hand.
+
+    A detector's signal keeps the same ``key`` while it fires: a new key opens a risk, a
+    persisting one refreshes the evidence, a vanished one resolves the risk with its date.
+    """
+
+    key = models.CharField(_("标识"), max_length=200, unique=True)
+    source = models.CharField(_("来源"), max_length=60, default=MANUAL)
+    area = models.CharField(_("领域"), max_length=20, choices=Area)
+    level = models.CharField(_("等级"), max_length=10, choices=RiskLevel)
+    title = models.CharField(_("风险"), max_length=200)
+    evidence = models.JSONField(_("依据"), default=list, blank=True)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("团队"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="risks",
+    )
+    line = models.ForeignKey(
+        BusinessLine, verbose_name=_("业务条线"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    subject_label = models.CharField(_("对象"), max_length=200, blank=True)
+    subject_url = models.CharField(_("对象链接"), max_length=300, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=RiskStatus, default=RiskStatus.OPEN)
+    opened_on = models.DateField(_("发现日期"))
+    last_seen_on = models.DateField(_("最近出现"), null=True, blank=True)
+    resolved_on = models.DateField(_("消除日期"), null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(_("复发次数"), default=0)
+    raised_by = models.ForeignKey(
+        User, verbose_name=_("提出人"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    objects = RiskQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_on", "pk"]
+        verbose_name = _("风险")
+        verbose_name_plural = _("风险")
+        indexes = [
+            models.Index(fields=["status", "area", "team"], name="risk_status_area_team"),
+            models.Index(fields=["source", "status"], name="risk_source_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=RiskStatus.RESOLVED) | Q(resolved_on__isnull=False),
+                name="risk_resolved_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:risk_detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_RISK_STATUSES

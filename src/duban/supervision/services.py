@@ -1,0 +1,301 @@
+"""The supervision workflows: check-ins, matters, risks and plans (倒逼方案 → 落地)."""
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from duban.core.transitions import TransitionError, transition
+from duban.org.choices import Role
+from duban.supervision.choices import (
+    OPEN_MATTER_STATUSES,
+    PENDING_PLAN_STATUSES,
+    CheckInStatus,
+    MatterStatus,
+    PlanStatus,
+    RiskStatus,
+)
+from duban.supervision.models import Chase, CheckIn, Matter, Milestone, Plan, PlanVersion, Risk
+from duban.supervision.models.risks import MANUAL
+from duban.supervision.scoping import is_supervisor
+
+CLOSED = gettext_lazy("这条记录的状态已经变化，请刷新页面后再操作。")
+
+
+def _require_supervisor(user, *, not_lead_of: Plan | Matter | None = None) -> None:
+    if not is_supervisor(user):
+        raise PermissionDenied(_("只有督办可以执行这个操作。"))
+    if not_lead_of is not None and user.pk in {
+        getattr(not_lead_of, "lead_id", None),
+        getattr(not_lead_of, "owner_id", None),
+    }:
+        raise PermissionDenied(_("不能审核或验证自己负责的事项。"))
+
+
+# --- check-ins -------------------------------------------------------------------------------
+
+
+def checkin_record(
+    *, checkin: CheckIn, by, outcome, findings, next_step="", next_milestone_date=None, channel=None
+) -> CheckIn:
+    """The supervisor records what was found and the result collected (结果回收)."""
+    _require_supervisor(by)
+    return transition(
+        checkin,
+        allowed_from=[CheckInStatus.PLANNED],
+        to=CheckInStatus.DONE,
+        message=CLOSED,
+        outcome=outcome,
+        findings=findings,
+        next_step=next_step,
+        next_milestone_date=next_milestone_date,
+        channel=channel or checkin.channel,
+        done_at=timezone.now(),
+        done_by=by,
+    )
+
+
+def checkin_waive(*, checkin: CheckIn, by, reason: str) -> CheckIn:
+    _require_supervisor(by)
+    if not reason.strip():
+        raise TransitionError(_("免除跟进必须写明原因。"))
+    return transition(
+        checkin,
+        allowed_from=[CheckInStatus.PLANNED],
+        to=CheckInStatus.WAIVED,
+        message=CLOSED,
+        waive_reason=reason.strip(),
+        done_at=timezone.now(),
+        done_by=by,
+    )
+
+
+# --- matters ---------------------------------------------------------------------------------
+
+
+def matter_start(*, matter: Matter, by) -> Matter:
+    if by.pk != matter.owner_id and not is_supervisor(by):
+        raise PermissionDenied
+    return transition(
+        matter, allowed_from=[MatterStatus.OPEN], to=MatterStatus.IN_PROGRESS, message=CLOSED
+    )
+
+
+def matter_submit(*, matter: Matter, by) -> Matter:
+    """The owner reports the matter done; the supervisor verifies it."""
+    if by.pk != matter.owner_id and not is_supervisor(by):
+        raise PermissionDenied
+    return transition(
+        matter,
+        allowed_from=[MatterStatus.OPEN, MatterStatus.IN_PROGRESS],
+        to=MatterStatus.AWAITING_VERIFICATION,
+        message=CLOSED,
+    )
+
+
+def matter_verify(*, matter: Matter, by, landed: bool, note: str) -> Matter:
+    _require_supervisor(by, not_lead_of=matter)
+    return transition(
+        matter,
+        allowed_from=[MatterStatus.AWAITING_VERIFICATION],
+        to=MatterStatus.LANDED if landed else MatterStatus.FAILED,
+        message=CLOSED,
+        closing_note=note,
+        closed_at=timezone.now(),
+    )
+
+
+def matter_cancel(*, matter: Matter, by, note: str) -> Matter:
+    _require_supervisor(by)
+    return transition(
+        matter,
+        allowed_from=OPEN_MATTER_STATUSES,
+        to=MatterStatus.CANCELLED,
+        message=CLOSED,
+        closing_note=note,
+        closed_at=timezone.now(),
+    )
+
+
+def matter_chase(*, matter: Matter, by, channel: str, note: str) -> Chase:
+    _require_supervisor(by)
+    if not matter.is_open:
+        raise TransitionError(_("事项已关闭，无需再催办。"))
+    return Chase.objects.create(matter=matter, by=by, channel=channel, note=note)
+
+
+# --- risks -----------------------------------------------------------------------------------
+
+
+def risk_raise(*, by, area, level, title, evidence: str, team, today: dt.date) -> Risk:
+    """A risk raised by hand (S-ONE-2: a risk forecast the supervisor forces)."""
+    if by.role not in {Role.ADMIN, Role.SUPERVISOR, Role.LEAD}:
+        raise PermissionDenied
+    return Risk.objects.create(
+        key=f"{MANUAL}:{uuid.uuid4().hex}",
+        source=MANUAL,
+        area=area,
+        level=level,
+        title=title,
+        evidence=[line for line in evidence.splitlines() if line.strip()],
+        team=team,
+        line=team.line if team else None,
+        opened_on=today,
+        last_seen_on=today,
+        raised_by=by,
+    )
+
+
+def risk_close(*, risk: Risk, by, today: dt.date) -> Risk:
+    """Close a hand-raised risk; detector risks close themselves when the data says so."""
+    _require_supervisor(by)
+    if risk.source != MANUAL:
+        raise TransitionError(_("这条风险由系统检测，数据恢复正常后会自动消除。"))
+    return transition(
+        risk,
+        allowed_from=[RiskStatus.OPEN, RiskStatus.PLANNING, RiskStatus.MITIGATED],
+        to=RiskStatus.RESOLVED,
+        message=CLOSED,
+        resolved_on=today,
+    )
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+def plan_demand(*, subject: Risk | Matter, by, lead, submit_by: dt.date, request: str) -> Plan:
+    """倒逼: demand a remediation plan for a risk or a matter from a lead by a date."""
+    _require_supervisor(by)
+    team = subject.team
+    if team is None or not team.leads.filter(pk=lead.pk).exists():
+        raise TransitionError(_("请选择该团队的主管来提交方案。"))
+    field = "risk" if isinstance(subject, Risk) else "matter"
+    with transaction.atomic():
+        if (
+            Plan.objects.filter(**{field: subject})
+            .exclude(status__in=[PlanStatus.LANDED, PlanStatus.FAILED, PlanStatus.CANCELLED])
+            .exists()
+        ):
+            raise TransitionError(_("这一项已有进行中的方案，请先处理它。"))
+        plan = Plan.objects.create(
+            **{field: subject},
+            team=team,
+            lead=lead,
+            demanded_by=by,
+            submit_by=submit_by,
+            request=request,
+        )
+        if isinstance(subject, Risk) and subject.status == RiskStatus.OPEN:
+            transition(
+                subject, allowed_from=[RiskStatus.OPEN], to=RiskStatus.PLANNING, message=CLOSED
+            )
+    return plan
+
+
+def plan_submit(
+    *, plan: Plan, by, cause: str, measures: str, milestones: list[dict]
+) -> PlanVersion:
+    """The lead submits (or resubmits) cause, measures and milestones; every version is kept."""
+    if by.pk != plan.lead_id and not plan.team.leads.filter(pk=by.pk).exists():
+        raise PermissionDenied(_("只有该团队的主管可以提交方案。"))
+    if not milestones:
+        raise TransitionError(_("方案至少要有一个节点。"))
+    with transaction.atomic():
+        transition(
+            plan, allowed_from=PENDING_PLAN_STATUSES, to=PlanStatus.SUBMITTED, message=CLOSED
+        )
+        number = (
+            plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
+        version = PlanVersion.objects.create(
+            plan=plan, number=number, cause=cause, measures=measures, submitted_by=by
+        )
+        Milestone.objects.bulk_create(Milestone(version=version, **m) for m in milestones)
+    return version
+
+
+def plan_review(*, plan: Plan, by, approve: bool, comment: str) -> Plan:
+    """The supervisor approves the submitted plan, or returns it with a comment."""
+    _require_supervisor(by, not_lead_of=plan)
+    if not approve and not comment.strip():
+        raise TransitionError(_("退回方案时请写明意见，主管才知道要改什么。"))
+    decision = PlanVersion.Decision.APPROVED if approve else PlanVersion.Decision.RETURNED
+    with transaction.atomic():
+        transition(
+            plan,
+            allowed_from=[PlanStatus.SUBMITTED],
+            to=PlanStatus.APPROVED if approve else PlanStatus.RETURNED,
+            message=CLOSED,
+        )
+        plan.versions.filter(number=plan.versions.order_by("-number").values("number")[:1]).update(
+            decision=decision, review_comment=comment, reviewed_by=by, reviewed_at=timezone.now()
+        )
+    return plan
+
+
+def milestone_done(*, milestone: Milestone, by, evidence: str, done_on: dt.date) -> Milestone:
+    plan = milestone.version.plan
+    if not is_supervisor(by) and not plan.team.leads.filter(pk=by.pk).exists():
+        raise PermissionDenied
+    if plan.status != PlanStatus.APPROVED:
+        raise TransitionError(_("方案通过审核后才能确认节点完成。"))
+    if not evidence.strip():
+        raise TransitionError(_("标记完成时必须写明完成依据。"))
+    claimed = Milestone.objects.filter(pk=milestone.pk, done_on__isnull=True).update(
+        done_on=done_on, evidence=evidence.strip(), done_by=by
+    )
+    if not claimed:
+        raise TransitionError(CLOSED)
+    milestone.refresh_from_db()
+    return milestone
+
+
+def plan_verify(*, plan: Plan, by, landed: bool, note: str, today: dt.date) -> Plan:
+    """落地 or not: the supervisor's verdict; a landed plan needs every milestone done."""
+    _require_supervisor(by, not_lead_of=plan)
+    if landed and current_milestones(plan).filter(done_on__isnull=True).exists():
+        raise TransitionError(_("还有节点没有完成，不能验证为已落地。"))
+    with transaction.atomic():
+        transition(
+            plan,
+            allowed_from=[PlanStatus.APPROVED],
+            to=PlanStatus.LANDED if landed else PlanStatus.FAILED,
+            message=CLOSED,
+            verification_note=note,
+            closed_on=today,
+        )
+        if plan.risk_id:
+            risk = plan.risk
+            target = RiskStatus.MITIGATED if landed else RiskStatus.OPEN
+            if risk.status == RiskStatus.PLANNING:
+                transition(risk, allowed_from=[RiskStatus.PLANNING], to=target, message=CLOSED)
+    return plan
+
+
+def plan_cancel(*, plan: Plan, by, note: str, today: dt.date) -> Plan:
+    _require_supervisor(by)
+    with transaction.atomic():
+        transition(
+            plan,
+            allowed_from=[*PENDING_PLAN_STATUSES, PlanStatus.SUBMITTED, PlanStatus.APPROVED],
+            to=PlanStatus.CANCELLED,
+            message=CLOSED,
+            verification_note=note,
+            closed_on=today,
+        )
+        if plan.risk_id and plan.risk.status == RiskStatus.PLANNING:
+            transition(
+                plan.risk, allowed_from=[RiskStatus.PLANNING], to=RiskStatus.OPEN, message=CLOSED
+            )
+    return plan
+
+
+def current_milestones(plan: Plan):
+    """The milestones of the plan's latest version."""
+    return Milestone.objects.filter(
+        version__plan=plan, version__number=plan.versions.order_by("-number").values("number")[:1]
+    )

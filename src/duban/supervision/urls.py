@@ -1,0 +1,42 @@
+from django.urls import path
+
+from duban.supervision.views import agenda, checkins, matters, plans, risks
+
+app_name = "supervision"
+urlpatterns = [
+    path("", agenda.agenda, name="agenda"),
+    path("todo/", agenda.todo, name="todo"),
+    path("board/", agenda.risk_board, name="risk_board"),
+    path("calendar/", agenda.calendar_page, name="calendar"),
+    path("calendar/reset/", agenda.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", agenda.calendar_feed, name="calendar_feed"),
+    path("rules/", checkins.rule_list, name="rule_list"),
+    path("rules/new/", checkins.rule_edit, name="rule_create"),
+    path("rules/<int:pk>/", checkins.rule_detail, name="rule_detail"),
+    path("rules/<int:pk>/edit/", checkins.rule_edit, name="rule_edit"),
+    path("checkins/", checkins.checkin_list, name="checkin_list"),
+    path("checkins/new/", checkins.checkin_create, name="checkin_create"),
+    path("checkins/<int:pk>/", checkins.checkin_detail, name="checkin_detail"),
+    path("checkins/<int:pk>/record/", checkins.checkin_record, name="checkin_record"),
+    path("checkins/<int:pk>/waive/", checkins.checkin_waive, name="checkin_waive"),
+    path("matters/", matters.matter_list, name="matter_list"),
+    path("matters/new/", matters.matter_edit, name="matter_create"),
+    path("matters/<int:pk>/", matters.matter_detail, name="matter_detail"),
+    path("matters/<int:pk>/edit/", matters.matter_edit, name="matter_edit"),
+    path("matters/<int:pk>/start/", matters.matter_step, {"step": "start"}, name="matter_start"),
+    path("matters/<int:pk>/submit/", matters.matter_step, {"step": "submit"}, name="matter_submit"),
+    path("matters/<int:pk>/verify/", matters.matter_verify, name="matter_verify"),
+    path("matters/<int:pk>/cancel/", matters.matter_cancel, name="matter_cancel"),
+    path("matters/<int:pk>/chase/", matters.matter_chase, name="matter_chase"),
+    path("risks/", risks.risk_list, name="risk_list"),
+    path("risks/new/", risks.risk_create, name="risk_create"),
+    path("risks/<int:pk>/", risks.risk_detail, name="risk_detail"),
+    path("risks/<int:pk>/close/", risks.risk_close, name="risk_close"),
+    path("plans/demand/", plans.plan_demand, name="plan_demand"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/submit/", plans.plan_submit, name="plan_submit"),
+    path("plans/<int:pk>/review/", plans.plan_review, name="plan_review"),
+    path("plans/<int:pk>/verify/", plans.plan_verify, name="plan_verify"),
+    path("plans/<int:pk>/cancel/", plans.plan_cancel, name="plan_cancel"),
+    path("milestones/<int:pk>/done/", plans.milestone_done, name="milestone_done"),
+]

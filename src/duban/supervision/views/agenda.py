@@ -1,0 +1,69 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from duban.org.choices import Role
+from duban.supervision import selectors
+from duban.supervision.apps import SUPERVISING
+from duban.supervision.ical import checkin_calendar
+from duban.supervision.models import CalendarFeed
+
+
+@login_required
+def agenda(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.LEAD:
+        return redirect("supervision:todo")
+    if request.user.role not in SUPERVISING:
+        raise PermissionDenied
+    today = timezone.localdate()
+    context = {"today": today, **selectors.agenda(request.user, today)}
+    return render(request, "supervision/agenda.html", context)
+
+
+@login_required
+def todo(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    context = {"today": today, **selectors.todo(request.user, today)}
+    return render(request, "supervision/todo.html", context)
+
+
+@login_required
+def risk_board(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.MEMBER:
+        raise PermissionDenied
+    return render(request, "supervision/risk_board.html", selectors.risk_board(request.user))
+
+
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
+    today = timezone.localdate()
+    context = {
+        "feed_url": request.build_absolute_uri(feed.get_absolute_url()),
+        "days": selectors.upcoming_checkins(request.user, today),
+        "today": today,
+    }
+    return render(request, "supervision/calendar.html", context)
+
+
+@login_required
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    CalendarFeed.objects.filter(user=request.user).delete()
+    CalendarFeed.objects.create(user=request.user)
+    return redirect("supervision:calendar")
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The .ics feed: its secret token stands in for a login (calendar apps cannot log in)."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    body = checkin_calendar(feed.user, host=request.get_host(), today=timezone.localdate())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = "inline; filename=duban.ics"
+    response["Cache-Control"] = "private, max-age=300"
+    return response

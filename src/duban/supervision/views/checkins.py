@@ -1,0 +1,159 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from duban.core.access import get_object_for_user
+from duban.core.history import history_of
+from duban.core.services import StaleEditError
+from duban.org.choices import Role
+from duban.supervision import services
+from duban.supervision.filters import CheckInFilterSet
+from duban.supervision.forms import CheckInRecordForm, CheckInScheduleForm, ReasonForm, RuleForm
+from duban.supervision.models import CheckIn, FollowUpRule
+from duban.supervision.tables import CheckInTable, RuleTable
+from duban.supervision.tick import rule_rematerialize
+from duban.supervision.views.common import require_supervisor, run_action
+
+
+def _no_members(user) -> None:
+    if user.role == Role.MEMBER:
+        raise PermissionDenied
+
+
+@login_required
+def rule_list(request: HttpRequest) -> HttpResponse:
+    _no_members(request.user)
+    rules = FollowUpRule.objects.visible_to(request.user).select_related("team", "line", "owner")
+    table = RuleTable(rules)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    can_add = request.user.role in {Role.ADMIN, Role.SUPERVISOR}
+    return render(request, "supervision/rule_list.html", {"table": table, "can_add": can_add})
+
+
+@login_required
+def rule_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_for_user(
+        FollowUpRule.objects.select_related("team", "line", "owner"), request.user, pk=pk
+    )
+    today = timezone.localdate()
+    upcoming = (
+        CheckIn.objects.visible_to(request.user)
+        .filter(rule=rule, date__gte=today)
+        .select_related("team", "lead")[:30]
+    )
+    context = {
+        "rule": rule,
+        "upcoming": upcoming,
+        "can_edit": rule.can_be_edited_by(request.user),
+        "history": history_of(rule),
+    }
+    return render(request, "supervision/rule_detail.html", context)
+
+
+@login_required
+def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require_supervisor(request.user)
+    rule = (
+        None if pk is None else get_object_for_user(FollowUpRule, request.user, write=True, pk=pk)
+    )
+    form = RuleForm(request.POST or None, instance=rule, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = form.save()
+        except StaleEditError as exc:
+            form.add_error(None, str(exc))
+        else:
+            created = rule_rematerialize(rule=rule, today=timezone.localdate())
+            messages.success(request, _("已保存，已按新规则生成 %(n)d 次跟进。") % {"n": created})
+            return redirect(rule)
+    return render(request, "supervision/rule_form.html", {"form": form, "rule": rule})
+
+
+@login_required
+def checkin_list(request: HttpRequest) -> HttpResponse:
+    _no_members(request.user)
+    checkins = CheckIn.objects.visible_to(request.user).select_related("team", "lead")
+    filterset = CheckInFilterSet(
+        request.GET, queryset=checkins, user=request.user, today=timezone.localdate()
+    )
+    table = CheckInTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    can_add = request.user.role in {Role.ADMIN, Role.SUPERVISOR}
+    context = {"filter": filterset, "table": table, "can_add": can_add}
+    return render(request, "supervision/checkin_list.html", context)
+
+
+@login_required
+def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = get_object_for_user(
+        CheckIn.objects.select_related("team__line", "lead", "owner", "rule", "done_by"),
+        request.user,
+        pk=pk,
+    )
+    can_record = checkin.can_be_edited_by(request.user) and checkin.status == "planned"
+    context = {
+        "checkin": checkin,
+        "record_form": CheckInRecordForm(initial={"channel": checkin.channel})
+        if can_record
+        else None,
+        "waive_form": ReasonForm() if can_record else None,
+        "today": timezone.localdate(),
+        "history": history_of(checkin),
+    }
+    return render(request, "supervision/checkin_detail.html", context)
+
+
+@login_required
+@require_POST
+def checkin_record(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = get_object_for_user(CheckIn, request.user, write=True, pk=pk)
+    form = CheckInRecordForm(request.POST)
+    if not form.is_valid():
+        context = {"checkin": checkin, "record_form": form, "waive_form": ReasonForm()}
+        context["history"] = history_of(checkin)
+        return render(request, "supervision/checkin_detail.html", context, status=400)
+    return run_action(
+        request,
+        checkin,
+        services.checkin_record,
+        _("已记录跟进结果。"),
+        checkin=checkin,
+        by=request.user,
+        **form.cleaned_data,
+    )
+
+
+@login_required
+@require_POST
+def checkin_waive(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = get_object_for_user(CheckIn, request.user, write=True, pk=pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return run_action(
+        request,
+        checkin,
+        services.checkin_waive,
+        _("已免除这次跟进。"),
+        checkin=checkin,
+        by=request.user,
+        reason=reason,
+    )
+
+
+@login_required
+def checkin_create(request: HttpRequest) -> HttpResponse:
+    require_supervisor(request.user)
+    form = CheckInScheduleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        checkin = form.save(commit=False)
+        checkin.owner = request.user
+        checkin.save()
+        messages.success(request, _("已安排跟进。"))
+        return redirect(checkin)
+    return render(request, "supervision/checkin_form.html", {"form": form})

@@ -1,0 +1,141 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from duban.core.access import get_object_for_user
+from duban.core.history import history_of
+from duban.core.services import StaleEditError
+from duban.supervision import services
+from duban.supervision.filters import MatterFilterSet
+from duban.supervision.forms import ChaseForm, MatterForm, ReasonForm, VerifyForm
+from duban.supervision.models import Matter
+from duban.supervision.scoping import is_supervisor
+from duban.supervision.tables import MatterTable
+from duban.supervision.views.common import require_supervisor, run_action
+
+
+@login_required
+def matter_list(request: HttpRequest) -> HttpResponse:
+    matters = Matter.objects.visible_to(request.user).select_related("team", "owner")
+    filterset = MatterFilterSet(request.GET, queryset=matters, user=request.user)
+    table = MatterTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {"filter": filterset, "table": table, "can_add": is_supervisor(request.user)}
+    return render(request, "supervision/matter_list.html", context)
+
+
+@login_required
+def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = get_object_for_user(
+        Matter.objects.select_related("team__line", "owner", "supervisor", "risk"),
+        request.user,
+        pk=pk,
+    )
+    user = request.user
+    context = {
+        "matter": matter,
+        "chases": matter.chases.select_related("by"),
+        "plans": matter.plans.select_related("lead"),
+        "is_supervisor": is_supervisor(user),
+        "is_owner": user.pk == matter.owner_id,
+        "chase_form": ChaseForm(),
+        "verify_form": VerifyForm(),
+        "cancel_form": ReasonForm(),
+        "history": history_of(matter),
+    }
+    return render(request, "supervision/matter_detail.html", context)
+
+
+@login_required
+def matter_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require_supervisor(request.user)
+    matter = None if pk is None else get_object_for_user(Matter, request.user, pk=pk)
+    form = MatterForm(request.POST or None, instance=matter, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if matter is None:
+            form.instance.supervisor = request.user
+        try:
+            matter = form.save()
+        except StaleEditError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存督办事项。"))
+            return redirect(matter)
+    return render(request, "supervision/matter_form.html", {"form": form, "matter": matter})
+
+
+STEPS = {
+    "start": (services.matter_start, _("已开始处理。")),
+    "submit": (services.matter_submit, _("已提交验证，等待督办确认。")),
+}
+
+
+@login_required
+@require_POST
+def matter_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if step not in STEPS:
+        raise Http404
+    matter = get_object_for_user(Matter, request.user, pk=pk)
+    action, success = STEPS[step]
+    return run_action(request, matter, action, success, matter=matter, by=request.user)
+
+
+@login_required
+@require_POST
+def matter_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = get_object_for_user(Matter, request.user, pk=pk)
+    form = VerifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择验证结论。"))
+        return redirect(matter)
+    return run_action(
+        request,
+        matter,
+        services.matter_verify,
+        _("已记录验证结论。"),
+        matter=matter,
+        by=request.user,
+        **form.cleaned_data,
+    )
+
+
+@login_required
+@require_POST
+def matter_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = get_object_for_user(Matter, request.user, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("取消事项请写明原因。"))
+        return redirect(matter)
+    return run_action(
+        request,
+        matter,
+        services.matter_cancel,
+        _("已取消事项。"),
+        matter=matter,
+        by=request.user,
+        note=form.cleaned_data["reason"],
+    )
+
+
+@login_required
+@require_POST
+def matter_chase(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = get_object_for_user(Matter, request.user, pk=pk)
+    form = ChaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写催办内容。"))
+        return redirect(matter)
+    return run_action(
+        request,
+        matter,
+        services.matter_chase,
+        _("已记录催办。"),
+        matter=matter,
+        by=request.user,
+        **form.cleaned_data,
+    )
