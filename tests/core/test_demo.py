@@ -1,4 +1,4 @@
-"""`duban demo` builds the same realistic company every time (issue 2)."""
+"""`duban demo` builds the same realistic company every time (issues 2 and 3)."""
 
 import datetime as dt
 from io import StringIO
@@ -10,13 +10,18 @@ from django.test import TestCase
 from duban.core.demo import DEMO_PASSWORD, build_demo
 from duban.org.choices import Role, TeamKind
 from duban.org.models import BusinessLine, Employee, Team, User
+from duban.supervision.choices import CheckInStatus, MatterStatus, PlanStatus, RiskStatus
+from duban.supervision.models import CheckIn, Matter, Plan, Risk
 
 TODAY = dt.date(2026, 11, 27)
 
 
-class DemoTests(TestCase):
+class DemoCompanyTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.company = build_demo(TODAY)
+
     def test_it_builds_the_company_the_seed_describes(self):
-        company = build_demo(TODAY)
         self.assertGreaterEqual(BusinessLine.objects.count(), 2)
         self.assertGreaterEqual(Team.objects.count(), 6)
         kinds = set(Team.objects.values_list("kind", flat=True))
@@ -24,35 +29,72 @@ class DemoTests(TestCase):
         self.assertGreaterEqual(Employee.objects.count(), 60)
         for name in ["维盛", "横洲", "小祁", "王立霞"]:
             self.assertTrue(Employee.objects.filter(name=name).exists(), name)
-        roles = {role for role, _, _ in company.logins}
+        roles = {role for role, _, _ in self.company.logins}
         self.assertEqual(roles, {role.label for role in Role})
 
     def test_every_printed_login_works(self):
-        company = build_demo(TODAY)
-        for _, username, _ in company.logins:
+        for _, username, _ in self.company.logins:
             with self.subTest(username=username):
                 self.assertTrue(self.client.login(username=username, password=DEMO_PASSWORD))
 
+    def test_three_months_of_check_ins_some_missed(self):
+        first = CheckIn.objects.order_by("date").first().date
+        self.assertLessEqual(first, TODAY - dt.timedelta(days=85))
+        statuses = set(CheckIn.objects.filter(date__lt=TODAY).values_list("status", flat=True))
+        self.assertEqual(statuses, set(CheckInStatus.values))
+        self.assertTrue(CheckIn.objects.overdue(TODAY).exists())
+
+    def test_matters_risks_and_plans_in_every_state(self):
+        self.assertEqual(
+            set(Matter.objects.values_list("status", flat=True)), set(MatterStatus.values)
+        )
+        self.assertEqual(
+            set(Plan.objects.values_list("status", flat=True)),
+            set(PlanStatus.values) - {PlanStatus.CANCELLED},
+        )
+        risk_statuses = set(Risk.objects.values_list("status", flat=True))
+        self.assertTrue(
+            {RiskStatus.OPEN, RiskStatus.PLANNING, RiskStatus.MITIGATED} <= risk_statuses
+        )
+        self.assertTrue(Risk.objects.filter(source="checkins_overdue").exists())
+
+    def test_the_command_keeps_existing_demo_data(self):
+        out = StringIO()
+        call_command("demo", no_serve=True, stdout=out)
+        self.assertIn("演示数据已存在", out.getvalue())
+        self.assertIn(DEMO_PASSWORD, out.getvalue())
+        self.assertEqual(User.objects.filter(username="duban").count(), 1)
+
+
+class DemoDeterminismTests(TestCase):
     def test_two_builds_give_the_same_company(self):
         self.assertEqual(self.build_and_describe(), self.build_and_describe())
 
-    def test_the_command_prints_the_logins(self):
+    def test_the_command_builds_into_an_empty_database(self):
         out = StringIO()
         call_command("demo", no_serve=True, stdout=out)
-        self.assertIn("duban", out.getvalue())
-        self.assertIn(DEMO_PASSWORD, out.getvalue())
-        out = StringIO()
-        call_command("demo", no_serve=True, stdout=out)  # a second run keeps the data
-        self.assertIn("演示数据已存在", out.getvalue())
-        self.assertEqual(User.objects.filter(username="duban").count(), 1)
+        self.assertIn("正在建立演示公司", out.getvalue())
 
     def build_and_describe(self):
         with transaction.atomic():
             build_demo(TODAY)
-            description = list(
-                Employee.objects.order_by("team__name", "name").values_list(
-                    "team__name", "name", "status", "hire_date", "daily_capacity"
-                )
-            )
+            description = [
+                list(
+                    Employee.objects.order_by("team__name", "name").values_list(
+                        "team__name", "name", "status", "hire_date", "daily_capacity"
+                    )
+                ),
+                list(
+                    CheckIn.objects.order_by("date", "team__name", "title").values_list(
+                        "date", "team__name", "title", "status", "outcome"
+                    )
+                ),
+                list(Matter.objects.order_by("title").values_list("title", "status", "deadline")),
+                list(
+                    Plan.objects.order_by("submit_by", "team__name").values_list(
+                        "team__name", "status", "submit_by"
+                    )
+                ),
+            ]
             transaction.set_rollback(True)
         return description

@@ -104,3 +104,11 @@ class ErrorPageTests(BaseTestCase):
         html = render_to_string("500.html")
         self.assertIn("服务器出错了", html)
         self.assertIn(settings.LANGUAGE_CODE, html)
+
+
+class NavigationTests(BaseTestCase):
+    def test_the_most_specific_area_is_marked_active(self):
+        self.client.force_login(self.supervisor)
+        response = self.client.get(reverse("supervision:matter_list"))
+        active = [item["url"] for item in response.context["nav_items"] if item["active"]]
+        self.assertEqual(active, ["/supervision/matters/"])

@@ -24,9 +24,12 @@ def nav_for(user, current_path: str) -> list[dict]:
         for item in getattr(config, "nav", ())
         if item.shown_to(user)
     ]
-    entries = []
-    for item in sorted(items, key=lambda item: item.order):
-        url = reverse(item.url_name)
-        active = current_path.startswith(url) if url != "/" else current_path == "/"
-        entries.append({"label": item.label, "url": url, "active": active})
+    entries = [
+        {"label": item.label, "url": reverse(item.url_name), "active": False}
+        for item in sorted(items, key=lambda item: item.order)
+    ]
+    # the entry with the longest URL that starts the current path is the active one
+    matching = [e for e in entries if current_path.startswith(e["url"])]
+    if matching:
+        max(matching, key=lambda e: len(e["url"]))["active"] = True
     return entries

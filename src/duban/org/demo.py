@@ -5,6 +5,9 @@ hands resources over to 小祁; 王立霞 leads 小祁's team (S-RES-6).
 """
 
 import datetime as dt
+from functools import lru_cache
+
+from django.contrib.auth.hashers import make_password
 
 from duban.core.demo import DEMO_PASSWORD, DemoCompany
 from duban.org.choices import EmployeeStatus, Role, TeamKind
@@ -39,11 +42,15 @@ POSITIONS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    return make_password(DEMO_PASSWORD)  # hashed once: every demo login shares the password
+
+
 def _user(username: str, name: str, role: Role, **extra) -> User:
-    user = User(username=username, name=name, role=role, **extra)
-    user.set_password(DEMO_PASSWORD)
-    user.save()
-    return user
+    return User.objects.create(
+        username=username, name=name, role=role, password=_password_hash(), **extra
+    )
 
 
 def _names(company: DemoCompany, count: int, taken: set[str]) -> list[str]:

@@ -19,6 +19,7 @@ from duban.supervision.choices import (
 from duban.supervision.models import CheckIn, Matter, Milestone, Plan, Risk
 
 NEW_RISK_DAYS = 7
+TODO_DAYS_AHEAD = 2
 LIST_LIMIT = 50
 
 
@@ -80,7 +81,7 @@ def todo(user, today: dt.date) -> dict:
         "checkins": list(
             CheckIn.objects.visible_to(user)
             .open()
-            .filter(lead=user, date__lte=today + dt.timedelta(days=7))
+            .filter(lead=user, date__lte=today + dt.timedelta(days=TODO_DAYS_AHEAD))
             .select_related("team")
             .order_by("date", "agreed_time")[:LIST_LIMIT]
         ),

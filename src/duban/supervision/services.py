@@ -238,7 +238,7 @@ def plan_review(*, plan: Plan, by, approve: bool, comment: str) -> Plan:
 
 
 def milestone_done(*, milestone: Milestone, by, evidence: str, done_on: dt.date) -> Milestone:
-    plan = milestone.version.plan
+    plan = Plan.objects.select_related("team").get(pk=milestone.version.plan_id)
     if not is_supervisor(by) and not plan.team.leads.filter(pk=by.pk).exists():
         raise PermissionDenied
     if plan.status != PlanStatus.APPROVED:

@@ -1,0 +1,248 @@
+"""The demo company's supervision: three months of check-ins, matters, risks and plans.
+
+Built after the organisation (duban.org.demo). Past check-ins are mostly done, a few waived,
+and some of the last two weeks missed, so today's agenda has overdue items and live risks.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.utils import timezone
+
+from duban.core.demo import DemoCompany
+from duban.supervision import services
+from duban.supervision.choices import (
+    Area,
+    Channel,
+    CheckInStatus,
+    Outcome,
+    Priority,
+    RiskLevel,
+)
+from duban.supervision.models import CheckIn, FollowUpRule, Matter, PlanVersion
+from duban.supervision.tick import checkins_materialize, tick
+
+HISTORY_DAYS = 91
+MISSED_RECENTLY = 0.05  # share of the last two weeks' check-ins nobody did
+FINDINGS = [
+    ("资源来源以老客户转介绍为主，本周新增 320 条，已分到各组。", Outcome.DONE),
+    ("流转资源已全部接收，王立霞已安排内勤当天回访。", Outcome.DONE),
+    ("主管已安排，但有两名员工请假，完成约七成。", Outcome.PARTLY),
+    ("资源量不足，按日呼叫量只能支撑三天。", Outcome.NOT_DONE),
+    ("销线综述已更新，下一步目标是本周三前约到两家合作单位。", Outcome.DONE),
+    ("项目进度正常，后端已接收流转的 12 个项目。", Outcome.DONE),
+    ("回款计划已列出，大额款项客户承诺月底前支付。", Outcome.PARTLY),
+]
+TIMES = [dt.time(9, 30), dt.time(10, 0), dt.time(14, 0), dt.time(16, 30)]
+
+
+def build(company: DemoCompany) -> None:
+    org = company.parts
+    supervisor = org["supervisor"]
+    _assign_rules(company, supervisor)
+    start = company.today - dt.timedelta(days=HISTORY_DAYS)
+    checkins_materialize(today=start, horizon_days=HISTORY_DAYS + 14)
+    _past_checkins(company, supervisor)
+    matters = _matters(company, supervisor)
+    _risks_and_plans(company, supervisor, matters)
+    tick(today=company.today)
+
+
+def _assign_rules(company, supervisor) -> None:
+    rules = list(FollowUpRule.objects.all())
+    for index, rule in enumerate(rules):
+        rule.owner = supervisor
+        rule.agreed_time = TIMES[index % len(TIMES)]
+        rule.channel = [Channel.WECOM, Channel.PHONE, Channel.FACE][index % 3]
+    FollowUpRule.objects.bulk_update(rules, ["owner", "agreed_time", "channel"])
+
+
+def _past_checkins(company, supervisor) -> None:
+    """Past check-ins done (a finding each), a few waived, some recent ones missed."""
+    rng, today = company.rng, company.today
+    recent = today - dt.timedelta(days=14)
+    groups = defaultdict(list)  # index into FINDINGS, or "waived"
+    for pk, day in (
+        CheckIn.objects.filter(date__lt=today).order_by("date", "pk").values_list("pk", "date")
+    ):
+        roll = rng.random()
+        if day >= recent and roll < MISSED_RECENTLY:
+            continue  # missed: stays on the agenda as overdue
+        groups["waived" if roll > 0.97 else rng.randrange(len(FINDINGS))].append(pk)
+    done = {"done_at": timezone.now(), "done_by": supervisor}
+    for key, pks in groups.items():
+        if key == "waived":
+            fields = {"status": CheckInStatus.WAIVED, "waive_reason": "主管外出培训，改期沟通"}
+        else:
+            findings, outcome = FINDINGS[key]
+            fields = {
+                "status": CheckInStatus.DONE,
+                "findings": findings,
+                "outcome": outcome,
+                "next_step": "按约定节点跟进，结果回收后反馈",
+            }
+        CheckIn.objects.filter(pk__in=pks).update(**fields, **done)
+
+
+MATTERS = [
+    # title, team, priority, deadline offset (days from today), status path
+    ("电销二组资源缺口：本周补充 500 条有效资源", "电销二组", Priority.URGENT, 1, "open"),
+    ("横洲转小祁的资源流转结果回收", "电销二组", Priority.HIGH, -2, "in_progress"),
+    ("电销一组新人二次培训计划", "电销一组", Priority.NORMAL, 5, "in_progress"),
+    ("华东合作交付组 11 月售后跟踪表返回", "华东合作交付组", Priority.NORMAL, -6, "open"),
+    ("电销三组优秀员工评选组织情况", "电销三组", Priority.NORMAL, 3, "awaiting"),
+    ("电销四组大客户回款节奏梳理", "电销四组", Priority.HIGH, -20, "landed"),
+    ("电销五组销线综述按日更新", "电销五组", Priority.NORMAL, -10, "failed"),
+    ("华南合作交付组人员结构调整沟通", "华南合作交付组", Priority.NORMAL, -15, "cancelled"),
+]
+
+
+def _matters(company, supervisor) -> dict[str, Matter]:
+    teams, today = company.parts["teams"], company.today
+    matters = {}
+    for title, team_name, priority, offset, path in MATTERS:
+        team = teams[team_name]
+        lead = team.leads.first()
+        matter = Matter.objects.create(
+            title=title,
+            team=team,
+            owner=lead,
+            supervisor=supervisor,
+            deadline=today + dt.timedelta(days=offset),
+            priority=priority,
+            planned=priority != Priority.URGENT,
+            description="督办跟进到落地，结果回收后验证。",
+        )
+        services.matter_chase(
+            matter=matter, by=supervisor, channel=Channel.WECOM, note="请按约定时间反馈进展"
+        )
+        if path in {"in_progress", "awaiting", "landed", "failed"}:
+            services.matter_start(matter=matter, by=lead)
+        if path in {"awaiting", "landed", "failed"}:
+            services.matter_submit(matter=matter, by=lead)
+        if path in {"landed", "failed"}:
+            services.matter_verify(
+                matter=matter, by=supervisor, landed=path == "landed", note="已核实"
+            )
+        if path == "cancelled":
+            services.matter_cancel(matter=matter, by=supervisor, note="并入月度人员计划")
+        matters[title] = matter
+    return matters
+
+
+def _risks_and_plans(company, supervisor, matters) -> None:
+    teams, today = company.parts["teams"], company.today
+
+    def risk(team, area, level, title, evidence):
+        return services.risk_raise(
+            by=supervisor,
+            area=area,
+            level=level,
+            title=title,
+            evidence=evidence,
+            team=teams[team],
+            today=today - dt.timedelta(days=company.rng.randint(1, 20)),
+        )
+
+    def demand(subject, days, request="说明原因，给出补救措施和节点"):
+        lead = subject.team.leads.first()
+        submit_by = today + dt.timedelta(days=days)  # past for plans demanded back then
+        plan = services.plan_demand(
+            subject=subject, by=supervisor, lead=lead, submit_by=submit_by, request=request
+        )
+        return plan, lead
+
+    def submit(plan, lead, milestones):
+        staff = plan.team.employees.current().exclude(user=lead).first()
+        services.plan_submit(
+            plan=plan,
+            by=lead,
+            cause="资源来源集中在单一渠道，流转后接收不及时",
+            measures="增加转介绍渠道；每日下班前核对接收情况；周五复盘",
+            milestones=[
+                {"title": t, "due_date": today + dt.timedelta(days=d), "owner": staff}
+                for t, d in milestones
+            ],
+        )
+
+    # demanded, not yet due / demanded and overdue
+    plan, _ = demand(
+        risk(
+            "电销一组",
+            Area.RESOURCES,
+            RiskLevel.RED,
+            "电销一组资源量只够三天",
+            "按日呼叫量 120 × 8 人测算\n库存资源 2,900 条",
+        ),
+        2,
+    )
+    demand(
+        risk(
+            "电销四组",
+            Area.PEOPLE,
+            RiskLevel.YELLOW,
+            "电销四组两名员工离职，未见人员计划",
+            "11 月离职 2 人\n未提交补员和培训方案",
+        ),
+        -3,
+    )
+    # submitted, waiting for review
+    plan, lead = demand(
+        risk(
+            "电销二组",
+            Area.LEADS,
+            RiskLevel.RED,
+            "销线量按进度完不成本月目标",
+            "本月目标 60 条，进度过半完成 18 条",
+        ),
+        1,
+    )
+    submit(plan, lead, [("补充两名内勤跟进销线", 3), ("每日更新销线综述", 1)])
+    # returned, to be resubmitted
+    plan, lead = demand(
+        risk(
+            "电销五组",
+            Area.RECEIVABLES,
+            RiskLevel.YELLOW,
+            "大额回款延期",
+            "客户承诺 11 月 15 日支付 ¥860,000.00，未到账",
+        ),
+        0,
+    )
+    submit(plan, lead, [("与客户财务确认付款日期", 2)])
+    services.plan_review(
+        plan=plan, by=supervisor, approve=False, comment="没有说明延期原因，也没有催款节奏"
+    )
+    # approved: one milestone done, one overdue
+    plan, lead = demand(matters["横洲转小祁的资源流转结果回收"], -8)
+    submit(
+        plan,
+        lead,
+        [("王立霞安排小祁逐条回访", -5), ("结果回收并反馈督办", -1), ("复盘流转流程", 6)],
+    )
+    services.plan_review(plan=plan, by=supervisor, approve=True, comment="")
+    first = plan.versions.get().milestones.order_by("due_date").first()
+    services.milestone_done(
+        milestone=first,
+        by=lead,
+        evidence="已回访 86 条，接收率 92%",
+        done_on=today - dt.timedelta(days=5),
+    )
+    # landed, and failed
+    for title, landed in [("电销三组新人流失风险", True), ("电销四组售后处理超时", False)]:
+        team = "电销三组" if landed else "电销四组"
+        area = Area.PEOPLE if landed else Area.AFTERSALES
+        plan, lead = demand(risk(team, area, RiskLevel.YELLOW, title, "近两周出现异常"), -20)
+        submit(plan, lead, [("完成一对一沟通", -15)])
+        services.plan_review(plan=plan, by=supervisor, approve=True, comment="")
+        milestone = PlanVersion.objects.get(plan=plan).milestones.get()
+        services.milestone_done(
+            milestone=milestone, by=lead, evidence="已完成", done_on=today - dt.timedelta(days=14)
+        )
+        services.plan_verify(
+            plan=plan,
+            by=supervisor,
+            landed=landed,
+            note="督办核实",
+            today=today - dt.timedelta(days=10),
+        )
