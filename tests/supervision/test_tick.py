@@ -199,3 +199,12 @@ class TickCommandTests(BaseTestCase):
         self.assertIn("新生成跟进", out.getvalue())
         with self.assertRaisesMessage(CommandError, "无法识别的日期"):
             call_command("tick", date="2026年13月")
+
+
+class MatterEscalationTests(BaseTestCase):
+    def test_a_matter_past_its_deadline_reminds_its_owner(self):
+        escalate(today=D(2026, 3, 11))  # deadline 03-10
+        self.matter_a.refresh_from_db()
+        self.assertEqual(self.matter_a.escalation, Escalation.LEAD)
+        key = f"escalate:matter:{self.matter_a.pk}:L1:u{self.lead_a.pk}"
+        self.assertTrue(OutboxMessage.objects.filter(dedupe_key=key).exists())

@@ -20,7 +20,7 @@ from duban.notify.services import Message, outbox_enqueue
 from duban.org.models import Team
 from duban.supervision.cadence import occurrences, parse_numbers, workdays_around
 from duban.supervision.choices import CheckInStatus, Escalation, RiskStatus, ScopeKind
-from duban.supervision.models import CheckIn, FollowUpRule, Milestone, Plan, Risk
+from duban.supervision.models import CheckIn, FollowUpRule, Matter, Milestone, Plan, Risk
 from duban.supervision.registry import DETECTORS, Signal
 
 HORIZON_DAYS = 14  # check-ins exist this far ahead
@@ -215,19 +215,21 @@ def _resolve(risk: Risk, today) -> int:
 
 
 def escalate(*, today: dt.date) -> dict[str, int]:
-    """Raise overdue plan submissions, milestones and check-ins one level, and tell people.
+    """Raise overdue plan submissions, milestones, check-ins and matters, and tell people.
 
-    Level 1 (overdue at all): the lead. Level 2 (overdue SUPERVISOR_AFTER_WORKDAYS working
+    Level 1 (overdue at all): the lead responsible. Level 2 (overdue SUPERVISOR_AFTER_WORKDAYS working
     days or more): the supervisors of the line and its head too.
     """
     now = timezone.now()
     plans = Plan.objects.overdue_submission(today).select_related("team__line")
     milestones = Milestone.objects.overdue(today).select_related("version__plan__team__line")
     checkins = CheckIn.objects.overdue(today).select_related("team__line")
+    matters = Matter.objects.past_deadline(today).select_related("team__line")
     items = (
         [(Plan, plan, plan.submit_by, plan, _("方案逾期未提交")) for plan in plans]
         + [(Milestone, m, m.due_date, m.version.plan, _("方案节点逾期未完成")) for m in milestones]
         + [(CheckIn, c, c.date, c, _("督办跟进逾期未完成")) for c in checkins]
+        + [(Matter, m, m.deadline, m, _("督办事项超期未完成")) for m in matters]
     )
     if not items:
         return {"escalated": 0, "messages": 0}
@@ -265,8 +267,8 @@ def _line_supervisors() -> dict[int, set[int]]:
 
 
 def _messages(item, owner_item, level, reason, supervisors) -> list[Message]:
-    lead_id = getattr(owner_item, "lead_id", None)
-    recipients = {lead_id} - {None}
+    responsible = getattr(owner_item, "lead_id", None) or getattr(owner_item, "owner_id", None)
+    recipients = {responsible} - {None}
     if level >= Escalation.SUPERVISOR:
         recipients |= supervisors[owner_item.team.line_id]
     kind = type(item).__name__.lower()
