@@ -217,8 +217,8 @@ def _resolve(risk: Risk, today) -> int:
 def escalate(*, today: dt.date) -> dict[str, int]:
     """Raise overdue plan submissions, milestones, check-ins and matters, and tell people.
 
-    Level 1 (overdue at all): the lead responsible. Level 2 (overdue SUPERVISOR_AFTER_WORKDAYS working
-    days or more): the supervisors of the line and its head too.
+    Level 1 (overdue at all): the lead responsible. Level 2 (overdue
+    SUPERVISOR_AFTER_WORKDAYS working days or more): the supervisors and head of the line too.
     """
     now = timezone.now()
     plans = Plan.objects.overdue_submission(today).select_related("team__line")
