@@ -7,7 +7,7 @@ register = template.Library()
 def bs(bound_field):
     """Render a form field's widget with the Bootstrap class its kind needs."""
     widget = bound_field.field.widget
-    if isinstance(widget, forms.CheckboxInput):
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
         css = "form-check-input"
     elif isinstance(widget, forms.Select | forms.SelectMultiple):
         css = "form-select"

@@ -15,10 +15,10 @@ from duban.supervision.choices import (
     Cadence,
     Channel,
     CheckInStatus,
-    Escalation,
     Outcome,
     ScopeKind,
 )
+from duban.supervision.models.base import Escalating
 from duban.supervision.scoping import TeamScopedQuerySet
 
 
@@ -139,7 +139,7 @@ class CheckInQuerySet(TeamScopedQuerySet):
         return self.open().filter(date__lt=today)
 
 
-class CheckIn(VersionedModel):
+class CheckIn(Escalating, VersionedModel):
     """One follow-up (督办跟进) with a lead on a working day: from a rule, or scheduled ad hoc."""
 
     rule = models.ForeignKey(
@@ -188,10 +188,6 @@ class CheckIn(VersionedModel):
     done_by = models.ForeignKey(
         User, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    escalation = models.PositiveSmallIntegerField(
-        _("升级"), choices=Escalation, default=Escalation.NONE
-    )
-    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
 
     objects = CheckInQuerySet.as_manager()
     history = HistoricalRecords()

@@ -10,10 +10,10 @@ from duban.supervision.choices import (
     OPEN_MATTER_STATUSES,
     Area,
     Channel,
-    Escalation,
     MatterStatus,
     Priority,
 )
+from duban.supervision.models.base import Escalating
 from duban.supervision.scoping import TeamScopedQuerySet
 
 
@@ -27,7 +27,7 @@ class MatterQuerySet(TeamScopedQuerySet):
         return self.open().filter(deadline__lt=today)
 
 
-class Matter(VersionedModel):
+class Matter(Escalating, VersionedModel):
     """A matter under supervision (督办事项): a single item (S-ONE), an urgent one (S-GEN-4),
     or a risk promoted to action. Followed from open until verified as landed or failed."""
 
@@ -70,10 +70,6 @@ class Matter(VersionedModel):
     )
     closing_note = models.TextField(_("验证意见"), blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
-    escalation = models.PositiveSmallIntegerField(
-        _("升级"), choices=Escalation, default=Escalation.NONE
-    )
-    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = MatterQuerySet.as_manager()

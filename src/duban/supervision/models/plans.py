@@ -7,7 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from duban.core.models import VersionedModel
 from duban.org.models import Employee, Team, User
-from duban.supervision.choices import PENDING_PLAN_STATUSES, Escalation, PlanStatus
+from duban.supervision.choices import PENDING_PLAN_STATUSES, PlanStatus
+from duban.supervision.models.base import Escalating
 from duban.supervision.models.matters import Matter
 from duban.supervision.models.risks import Risk
 from duban.supervision.scoping import TeamScopedQuerySet
@@ -21,7 +22,7 @@ class PlanQuerySet(TeamScopedQuerySet):
         return self.pending_submission().filter(submit_by__lt=today)
 
 
-class Plan(VersionedModel):
+class Plan(Escalating, VersionedModel):
     """A remediation plan (倒逼方案) demanded from a lead for a risk or a matter.
 
     demanded → submitted → (returned → submitted)* → approved → landed | failed. Every
@@ -64,10 +65,6 @@ class Plan(VersionedModel):
     )
     verification_note = models.TextField(_("验证意见"), blank=True)
     closed_on = models.DateField(_("结束日期"), null=True, blank=True)
-    escalation = models.PositiveSmallIntegerField(
-        _("升级"), choices=Escalation, default=Escalation.NONE
-    )
-    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = PlanQuerySet.as_manager()
@@ -156,7 +153,7 @@ class MilestoneQuerySet(models.QuerySet):
         return self.live().filter(due_date__lt=today)
 
 
-class Milestone(models.Model):
+class Milestone(Escalating):
     """A milestone (节点) of a plan version: due by a date, done with evidence."""
 
     version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="milestones")
@@ -170,10 +167,6 @@ class Milestone(models.Model):
     done_by = models.ForeignKey(
         User, verbose_name=_("确认人"), on_delete=models.SET_NULL, null=True, blank=True
     )
-    escalation = models.PositiveSmallIntegerField(
-        _("升级"), choices=Escalation, default=Escalation.NONE
-    )
-    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
 
     objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords()
