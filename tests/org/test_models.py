@@ -66,3 +66,18 @@ class HistoryTests(BaseTestCase):
         self.assertContains(response, "督办：")
         self.assertContains(response, "孙悦")
         self.assertContains(response, "电销一组")
+
+    def test_times_in_history_are_shown_in_shanghai_time(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from duban.core.history import history_of
+        from duban.supervision.models import Matter
+
+        matter = Matter.objects.get(pk=self.matter_a.pk)
+        matter.closed_at = dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC)
+        matter.save()
+        change = next(c for c in history_of(matter)[0].changes if c.field == "关闭时间")
+        self.assertEqual(change.new, "2026-03-02 09:30")
+        self.assertTrue(timezone.is_aware(matter.closed_at))

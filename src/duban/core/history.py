@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 HIDDEN_FIELDS = ["version"]
@@ -69,4 +70,8 @@ def _display(obj, field_name: str, value) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return str(_("是") if value else _("否"))
+    if isinstance(field, models.DateTimeField):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(field, models.DateField):
+        return value.isoformat()
     return str(value)

@@ -24,15 +24,34 @@ from duban.supervision.tick import checkins_materialize, tick
 
 HISTORY_DAYS = 91
 MISSED_RECENTLY = 0.05  # share of the last two weeks' check-ins nobody did
-FINDINGS = [
-    ("资源来源以老客户转介绍为主，本周新增 320 条，已分到各组。", Outcome.DONE),
-    ("流转资源已全部接收，王立霞已安排内勤当天回访。", Outcome.DONE),
-    ("主管已安排，但有两名员工请假，完成约七成。", Outcome.PARTLY),
-    ("资源量不足，按日呼叫量只能支撑三天。", Outcome.NOT_DONE),
-    ("销线综述已更新，下一步目标是本周三前约到两家合作单位。", Outcome.DONE),
-    ("项目进度正常，后端已接收流转的 12 个项目。", Outcome.DONE),
-    ("回款计划已列出，大额款项客户承诺月底前支付。", Outcome.PARTLY),
-]
+FINDINGS = {  # what a follow-up of each area found, and the result collected
+    Area.RESOURCES: [
+        ("资源来源以老客户转介绍为主，本周新增 320 条，已分到各组。", Outcome.DONE),
+        ("流转资源已全部接收，王立霞已安排内勤当天回访。", Outcome.DONE),
+        ("资源量不足，按日呼叫量只能支撑三天。", Outcome.NOT_DONE),
+    ],
+    Area.PEOPLE: [
+        ("团队 9 人在岗，1 人请假，结构稳定。", Outcome.DONE),
+        ("本月绩效谈话完成 6 人，还差 3 人。", Outcome.PARTLY),
+    ],
+    Area.LEADS: [
+        ("销线综述已更新，下一步目标是本周三前约到两家合作单位。", Outcome.DONE),
+        ("销线工作已安排，结果回收七成。", Outcome.PARTLY),
+    ],
+    Area.PROJECTS: [
+        ("项目进度正常，后端已接收流转的 12 个项目。", Outcome.DONE),
+        ("3 个项目落后于节点，主管已调整分配。", Outcome.PARTLY),
+    ],
+    Area.RECEIVABLES: [
+        ("回款计划已列出，大额款项客户承诺月底前支付。", Outcome.PARTLY),
+        ("到期款项均已列入回款计划。", Outcome.DONE),
+    ],
+    Area.AFTERSALES: [
+        ("新增售后 3 件，均在时效内处理。", Outcome.DONE),
+        ("1 件售后超时，责任判定待定。", Outcome.NOT_DONE),
+    ],
+    Area.GENERAL: [("已沟通，按计划推进。", Outcome.DONE)],
+}
 TIMES = [dt.time(9, 30), dt.time(10, 0), dt.time(14, 0), dt.time(16, 30)]
 
 
@@ -61,20 +80,21 @@ def _past_checkins(company, supervisor) -> None:
     """Past check-ins done (a finding each), a few waived, some recent ones missed."""
     rng, today = company.rng, company.today
     recent = today - dt.timedelta(days=14)
-    groups = defaultdict(list)  # index into FINDINGS, or "waived"
-    for pk, day in (
-        CheckIn.objects.filter(date__lt=today).order_by("date", "pk").values_list("pk", "date")
-    ):
+    groups = defaultdict(list)  # (area, index into its FINDINGS), or "waived"
+    rows = CheckIn.objects.filter(date__lt=today).order_by("date", "pk")
+    for pk, day, area in rows.values_list("pk", "date", "area"):
         roll = rng.random()
         if day >= recent and roll < MISSED_RECENTLY:
             continue  # missed: stays on the agenda as overdue
-        groups["waived" if roll > 0.97 else rng.randrange(len(FINDINGS))].append(pk)
+        key = "waived" if roll > 0.97 else (area, rng.randrange(len(FINDINGS[area])))
+        groups[key].append(pk)
     done = {"done_at": timezone.now(), "done_by": supervisor}
     for key, pks in groups.items():
         if key == "waived":
             fields = {"status": CheckInStatus.WAIVED, "waive_reason": "主管外出培训，改期沟通"}
         else:
-            findings, outcome = FINDINGS[key]
+            area, index = key
+            findings, outcome = FINDINGS[area][index]
             fields = {
                 "status": CheckInStatus.DONE,
                 "findings": findings,
@@ -97,6 +117,11 @@ MATTERS = [
 ]
 
 
+def _agreed_at(today: dt.date, offset: int) -> dt.datetime:
+    day = today + dt.timedelta(days=min(offset, 0) - 1)
+    return dt.datetime.combine(day, dt.time(15, 0), tzinfo=timezone.get_current_timezone())
+
+
 def _matters(company, supervisor) -> dict[str, Matter]:
     teams, today = company.parts["teams"], company.today
     matters = {}
@@ -111,6 +136,7 @@ def _matters(company, supervisor) -> dict[str, Matter]:
             deadline=today + dt.timedelta(days=offset),
             priority=priority,
             planned=priority != Priority.URGENT,
+            agreed_at=_agreed_at(today, offset) if priority != Priority.URGENT else None,
             description="督办跟进到落地，结果回收后验证。",
         )
         services.matter_chase(
