@@ -264,3 +264,30 @@ class FormViewTests(BaseTestCase):
         }
         response = self.client.post(reverse("supervision:plan_submit", args=[self.plan_a.pk]), data)
         self.assertContains(response, "方案至少要有一个节点")
+
+
+class PromoteRiskTests(BaseTestCase):
+    def test_a_risk_is_promoted_to_a_matter(self):
+        self.client.force_login(self.supervisor)
+        url = reverse("supervision:matter_create") + f"?risk={self.risk_a.pk}"
+        form = self.client.get(url)
+        self.assertEqual(form.context["form"].initial["title"], self.risk_a.title)
+        data = {
+            "title": self.risk_a.title,
+            "area": "resources",
+            "team": self.team_a.pk,
+            "owner": self.lead_a.pk,
+            "deadline": "2026-12-10",
+            "priority": "high",
+            "planned": "",
+            "agreed_at": "",
+        }
+        response = self.client.post(url, data)
+        matter = self.risk_a.matters.get()
+        self.assertRedirects(response, matter.get_absolute_url())
+        self.assertEqual(matter.supervisor, self.supervisor)
+
+    def test_a_risk_out_of_scope_cannot_be_promoted(self):
+        self.client.force_login(self.other_supervisor)
+        url = reverse("supervision:matter_create") + f"?risk={self.risk_a.pk}"
+        self.assertEqual(self.client.get(url).status_code, 404)

@@ -12,7 +12,7 @@ from duban.core.services import StaleEditError
 from duban.supervision import services
 from duban.supervision.filters import MatterFilterSet
 from duban.supervision.forms import ChaseForm, MatterForm, ReasonForm, VerifyForm
-from duban.supervision.models import Matter
+from duban.supervision.models import Matter, Risk
 from duban.supervision.scoping import is_supervisor
 from duban.supervision.tables import MatterTable
 from duban.supervision.views.common import require_supervisor, run_action
@@ -54,10 +54,13 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def matter_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_supervisor(request.user)
     matter = None if pk is None else get_object_for_user(Matter, request.user, pk=pk)
-    form = MatterForm(request.POST or None, instance=matter, user=request.user)
+    risk = _promoted_risk(request) if matter is None else None
+    initial = {"title": risk.title, "area": risk.area, "team": risk.team_id} if risk else None
+    form = MatterForm(request.POST or None, instance=matter, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         if matter is None:
             form.instance.supervisor = request.user
+            form.instance.risk = risk
         try:
             matter = form.save()
         except StaleEditError as exc:
@@ -66,6 +69,12 @@ def matter_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("已保存督办事项。"))
             return redirect(matter)
     return render(request, "supervision/matter_form.html", {"form": form, "matter": matter})
+
+
+def _promoted_risk(request) -> Risk | None:
+    """The risk a new matter is promoted from (?risk=ID), if any."""
+    value = request.GET.get("risk", "")
+    return get_object_for_user(Risk, request.user, pk=int(value)) if value.isdigit() else None
 
 
 STEPS = {
