@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from duban.core.forms import VersionedAdminMixin
 from duban.supervision.models import CheckIn, FollowUpRule, Matter, Plan, Risk
+from duban.supervision.tick import rule_rematerialize
 
 
 @admin.register(FollowUpRule)
@@ -11,6 +13,10 @@ class FollowUpRuleAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["area", "cadence", "scope", "is_active"]
     search_fields = ["title", "seed_ref"]
     filter_horizontal = ["leads"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        rule_rematerialize(rule=form.instance, today=timezone.localdate())
 
 
 @admin.register(CheckIn)
