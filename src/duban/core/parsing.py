@@ -1,0 +1,100 @@
+"""Money and dates as people type them in Chinese office tables.
+
+Every parser takes the raw cell (text, number, or a date the Excel reader already decoded)
+and returns a value, None for a blank cell, or raises ParseError with the reason in Chinese.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_DATES = range(32874, 73051)  # 1990-01-01 .. 2099-12-31 as Excel serial numbers
+_MONEY = re.compile(r"^(?P<sign>-)?(?P<number>\d+(?:\.\d+)?)(?P<unit>[万亿])?(?:元)?$")
+_DATE = re.compile(
+    r"^(?P<y>\d{4})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*[日号]?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_COMPACT_DATE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
+
+
+class ParseError(ValueError):
+    """A cell that cannot be read; ``reason`` says why, in Chinese."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def normalize_text(value) -> str:
+    """Full-width to half-width (NFKC), trimmed, inner spaces kept."""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_money(value) -> Decimal | None:
+    """``¥1,234.50``, ``12.5万``, ``（1,000.00）`` (negative), ``-3,200元``, a number → Decimal."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ParseError(f"无法识别的金额 {value!r}")
+    if isinstance(value, int | float | Decimal):
+        return _cents(Decimal(str(value)))
+    text = normalize_text(value)
+    negative = text.startswith("(") and text.endswith(")")
+    cleaned = re.sub(r"[\s,¥$]|RMB|CNY|人民币", "", text.strip("()"), flags=re.IGNORECASE)
+    match = _MONEY.match(cleaned)
+    if not match:
+        raise ParseError(f'无法识别的金额 "{value}"')
+    amount = Decimal(match["number"]) * UNITS.get(match["unit"] or "", Decimal(1))
+    if match["sign"]:
+        negative = not negative
+    return _cents(-amount if negative else amount)
+
+
+def _cents(amount: Decimal) -> Decimal:
+    try:
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise ParseError(f'金额超出范围 "{amount}"') from None
+
+
+def parse_date(value) -> dt.date | None:
+    """An Excel date, a serial number, or text such as ``2026年3月5日``, ``2026/3/5``,
+    ``2026.3.5``, ``2026-03-05`` or ``20260305`` → date."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if int(value) == value and int(value) in EXCEL_DATES:
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ParseError(f'无法识别的日期 "{value}"')
+    text = normalize_text(value)
+    match = _DATE.match(text) or _COMPACT_DATE.match(text)
+    if not match:
+        raise ParseError(f'无法识别的日期 "{value}"')
+    try:
+        return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        raise ParseError(f'无法识别的日期 "{value}"') from None
+
+
+def parse_text(value, *, max_length: int | None = None) -> str:
+    """A cell as text: numbers that Excel stored as 1234.0 come back as "1234"."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = normalize_text(value) if not isinstance(value, str) else value.strip()
+    if max_length is not None and len(text) > max_length:
+        raise ParseError(f"内容过长（最多 {max_length} 个字）")
+    return text

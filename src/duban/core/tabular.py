@@ -1,0 +1,147 @@
+"""Reading the tables people keep: xlsx, xls, ods and CSV, with title rows and merged headers.
+
+``read_table`` finds the header row under any title rows, flattens a two-row header whose
+upper cells are merged ("账龄" over "0-30天" becomes "账龄/0-30天"), and returns the data rows
+with their line numbers in the file, so every error can name the line a person sees in Excel.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+from python_calamine import CalamineError, CalamineWorkbook
+
+from duban.core.parsing import is_blank, normalize_text
+
+SPREADSHEETS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+TEXT_TABLES = {".csv", ".txt"}
+HEADER_SCAN_ROWS = 20
+TOTAL_MARKERS = ("合计", "小计", "总计", "共计")
+_UNIT_SUFFIX = re.compile(r"\((?:元|万元|人民币|天|日|%)\)$")
+
+
+class TabularError(Exception):
+    """The file cannot be read as a table; the message says why, in Chinese."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list]]  # (line number in the file, cells)
+    header_line: int
+    sheet: str = ""
+    skipped: list[int] = field(default_factory=list)  # lines of total rows that were skipped
+
+
+def header_key(text) -> str:
+    """How headers are compared: half-width, no spaces or stars, no unit suffix like （元）."""
+    key = re.sub(r"[\s*＊:：]", "", normalize_text(text))
+    return _UNIT_SUFFIX.sub("", key)
+
+
+def read_table(data: bytes, filename: str, *, known_headers: Iterable[str]) -> Table:
+    """Read the first sheet (or the CSV) and find its header by the headers the caller knows."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in SPREADSHEETS:
+        grid, merged, sheet = _read_spreadsheet(data)
+    elif suffix in TEXT_TABLES:
+        grid, merged, sheet = _read_csv(data), [], ""
+    else:
+        raise TabularError(
+            f"不支持的文件类型“{suffix or filename}”：请上传 xlsx、xls、ods 或 csv 文件"
+        )
+    known = {header_key(h) for h in known_headers}
+    header_index = _find_header(grid, known)
+    headers, depth = _flatten_header(grid, merged, header_index, known)
+    rows, skipped = [], []
+    for index in range(header_index + depth, len(grid)):
+        cells = grid[index] + [""] * (len(headers) - len(grid[index]))
+        if all(is_blank(cell) for cell in cells):
+            continue
+        if _is_total_row(cells):
+            skipped.append(index + 1)
+            continue
+        rows.append((index + 1, cells[: len(headers)]))
+    return Table(headers, rows, header_index + 1, sheet, skipped)
+
+
+def _read_spreadsheet(data: bytes):
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+        grid = sheet.to_python(skip_empty_area=False)
+        merged = sheet.merged_cell_ranges or []
+    except (CalamineError, ValueError, OSError) as exc:
+        raise TabularError(f"无法读取这个表格文件，文件可能已损坏或加了密码（{exc}）") from None
+    return [list(row) for row in grid], merged, sheet.name
+
+
+def _read_csv(data: bytes) -> list[list]:
+    text = _decode(data)
+    dialect = csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        pass
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK), then a guess."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data).best()
+    if best is None:
+        raise TabularError("无法识别 CSV 文件的编码：请在 Excel 里另存为“CSV UTF-8”后再上传")
+    return str(best)
+
+
+def _find_header(grid: list[list], known: set[str]) -> int:
+    best, best_hits = None, 1
+    for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        hits = sum(1 for cell in row if isinstance(cell, str) and header_key(cell) in known)
+        if hits > best_hits:
+            best, best_hits = index, hits
+    if best is None:
+        raise TabularError("在表格前 20 行里找不到表头：请确认第一张工作表是要导入的表，并包含表头")
+    return best
+
+
+def _flatten_header(grid, merged, index, known) -> tuple[list[str], int]:
+    """One header row, or two when cells of the first are merged across columns."""
+    top = [_label(cell) for cell in grid[index]]
+    spans = [(start, end) for start, end in merged if start[0] == index and end[1] > start[1]]
+    if not spans or index + 1 >= len(grid):
+        return _fill_blank_labels(top), 1
+    for (_, first), (_, last) in spans:
+        for column in range(first + 1, last + 1):
+            top[column] = top[first]
+    below = [_label(cell) for cell in grid[index + 1]] + [""] * len(top)
+    headers = []
+    for column, label in enumerate(top):
+        sub = below[column]
+        in_span = any(first <= column <= last for (_, first), (_, last) in spans)
+        headers.append(f"{label}/{sub}" if in_span and sub else label or sub)
+    return _fill_blank_labels(headers), 2
+
+
+def _label(cell) -> str:
+    return "" if is_blank(cell) else str(cell).strip()
+
+
+def _fill_blank_labels(headers: list[str]) -> list[str]:
+    return [label or f"第{column + 1}列" for column, label in enumerate(headers)]
+
+
+def _is_total_row(cells: list) -> bool:
+    texts = [normalize_text(cell) for cell in cells[:3] if isinstance(cell, str)]
+    return any(text.replace(" ", "").startswith(TOTAL_MARKERS) for text in texts)
