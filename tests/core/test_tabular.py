@@ -63,7 +63,7 @@ class SpreadsheetTests(SimpleTestCase):
 
 
 class CsvTests(SimpleTestCase):
-    TEXT = "客户名称,发票号,金额\n甲公司,INV-1,\"1,234.50\"\n\n小计,,1234.50\n"
+    TEXT = '客户名称,发票号,金额\n甲公司,INV-1,"1,234.50"\n\n小计,,1234.50\n'
 
     def test_utf8_utf8_with_bom_gbk_and_gb18030(self):
         for name, data in [

@@ -35,3 +35,37 @@ class CalendarDay(models.Model):
     def __str__(self) -> str:
         kind = _("上班") if self.is_workday else _("休息")
         return f"{self.date:%Y-%m-%d} {kind} {self.note}".strip()
+
+
+class ImportBatch(models.Model):
+    """One upload of a table: kept from preview to commit, then as the record of the import."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("待确认")
+        COMMITTING = "committing", _("导入中")
+        COMMITTED = "committed", _("已导入")
+        FAILED = "failed", _("导入失败")
+
+    kind = models.CharField(_("类型"), max_length=40)
+    filename = models.CharField(_("文件名"), max_length=255)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    sha256 = models.CharField(_("文件指纹"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        "org.User", verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status, default=Status.PREVIEWED)
+    mapping = models.JSONField(_("列对应"), default=dict, blank=True)
+    counts = models.JSONField(_("行数"), default=dict, blank=True)
+    progress = models.PositiveIntegerField(_("进度"), default=0)  # percent, while committing
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        indexes = [models.Index(fields=["kind", "status", "created_at"], name="import_kind_status")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} · {self.get_status_display()}"

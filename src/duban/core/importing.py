@@ -1,0 +1,187 @@
+"""The import pipeline every area uses: map columns, parse and validate every row, then
+commit all or nothing.
+
+An area describes its table with ``Column``s and subclasses ``Importer`` for what only it
+knows (cross-field rules, how a row compares with the database, how to write). Nothing is
+written unless every row is valid; errors name the line, the column, the raw value and the
+reason, in Chinese: ``第 12 行「到期日」：无法识别的日期 "2026年13月40日"``.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from duban.core.parsing import ParseError, is_blank, parse_text
+from duban.core.tabular import Table, header_key, read_table
+
+IGNORE = ""  # a mapping value: the column is not imported
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: str  # the header of the downloadable template
+    synonyms: tuple[str, ...] = ()
+    parse: Callable = parse_text
+    required: bool = False
+    help: str = ""
+
+    def keys(self) -> set[str]:
+        return {header_key(name) for name in (self.label, *self.synonyms)}
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    raw: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"「{self.column}」" if self.column else ""
+        return f"第 {self.line} 行{where}：{self.reason}"
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict
+    raw: dict  # field -> the cell as it was in the file
+
+
+@dataclass
+class Preview:
+    """What an import would do: counts by outcome, and every error."""
+
+    new: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    ignored_headers: list[str] = field(default_factory=list)
+    skipped_lines: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": len(self.new),
+            "changed": len(self.changed),
+            "unchanged": len(self.unchanged),
+            "errors": len(self.errors),
+        }
+
+
+class MappingRequired(Exception):
+    """Required columns were not found by their headers: the user must map them."""
+
+    def __init__(self, headers: list[str], missing: list[Column], mapping: dict[int, str]):
+        self.headers, self.missing, self.mapping = headers, missing, mapping
+        names = "、".join(column.label for column in missing)
+        super().__init__(f"找不到这些必填列：{names}。请在下面指定它们对应表格的哪一列。")
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Importer:
+    """Subclasses set ``columns`` and implement ``validate``, ``compare`` and ``write``."""
+
+    columns: list[Column] = []
+    title = ""
+
+    def known_headers(self) -> Iterable[str]:
+        for column in self.columns:
+            yield column.label
+            yield from column.synonyms
+
+    def read(self, data: bytes, filename: str) -> Table:
+        return read_table(data, filename, known_headers=self.known_headers())
+
+    def map_headers(self, headers: list[str], overrides: dict[int, str] | None = None):
+        """Header index → field, by synonyms, then by the user's choices; raises when a
+        required column is still missing."""
+        by_key = {key: column.field for column in self.columns for key in column.keys()}
+        mapping = {}
+        for index, header in enumerate(headers):
+            found = by_key.get(header_key(header))
+            if found and found not in mapping.values():
+                mapping[index] = found
+        for index, chosen in (overrides or {}).items():
+            mapping = {i: f for i, f in mapping.items() if f != chosen or chosen == IGNORE}
+            mapping[index] = chosen
+        mapping = {index: name for index, name in mapping.items() if name != IGNORE}
+        missing = [c for c in self.columns if c.required and c.field not in mapping.values()]
+        if missing:
+            raise MappingRequired(headers, missing, mapping)
+        return mapping
+
+    def preview(self, data: bytes, filename: str, overrides=None) -> Preview:
+        table = self.read(data, filename)
+        mapping = self.map_headers(table.headers, overrides)
+        labels = {name: table.headers[index] for index, name in mapping.items()}
+        preview = Preview(
+            ignored_headers=[h for i, h in enumerate(table.headers) if i not in mapping],
+            skipped_lines=table.skipped,
+        )
+        rows = []
+        for line, cells in table.rows:
+            row, errors = self._parse(line, cells, mapping, labels)
+            errors += [] if errors else self.validate(row, labels)
+            preview.errors += errors
+            if not errors:
+                rows.append(row)
+        preview.errors += self.check_duplicates(rows, labels)
+        if not preview.errors:
+            self.compare(rows, preview)
+        return preview
+
+    def _parse(self, line, cells, mapping, labels) -> tuple[Row, list[RowError]]:
+        columns = {column.field: column for column in self.columns}
+        row, errors = Row(line, {}, {}), []
+        for index, name in mapping.items():
+            raw = cells[index] if index < len(cells) else None
+            column = columns[name]
+            row.raw[name] = "" if raw is None else str(raw)
+            try:
+                value = column.parse(raw)
+            except ParseError as exc:
+                errors.append(RowError(line, labels[name], row.raw[name], exc.reason))
+                continue
+            if column.required and (value is None or value == ""):
+                errors.append(RowError(line, labels[name], row.raw[name], "必填，不能为空"))
+            row.values[name] = value
+        return row, errors
+
+    def check_duplicates(self, rows: list[Row], labels) -> list[RowError]:
+        """The same key twice in one file is an error on the second line."""
+        key = getattr(self, "key_field", None)
+        if key is None:
+            return []
+        seen, errors = {}, []
+        for row in rows:
+            value = row.values.get(key)
+            if is_blank(value):
+                continue
+            if value in seen:
+                reason = f'与第 {seen[value]} 行重复 "{value}"'
+                errors.append(RowError(row.line, labels.get(key, key), str(value), reason))
+            else:
+                seen[value] = row.line
+        return errors
+
+    # --- for subclasses -------------------------------------------------------------------
+
+    def validate(self, row: Row, labels: dict[str, str]) -> list[RowError]:
+        """Cross-field rules of one row; return its errors."""
+        return []
+
+    def compare(self, rows: list[Row], preview: Preview) -> None:
+        """Sort valid rows into preview.new, .changed and .unchanged."""
+        raise NotImplementedError
+
+    def write(self, preview: Preview, *, batch) -> None:
+        """Apply a valid preview inside the caller's transaction."""
+        raise NotImplementedError
