@@ -24,7 +24,7 @@ def aging_workbook() -> bytes:
     sheet.write_row("D3", ["0-30天", "31-60天"])
     date_format = book.add_format({"num_format": 'yyyy"年"m"月"d"日"'})
     sheet.write_row("A4", [1, "甲公司", "INV-001", 100, 0, 100])
-    sheet.write_datetime("G4", dt.datetime(2026, 3, 5), date_format)
+    sheet.write_datetime("G4", dt.datetime(2026, 3, 5), date_format)  # noqa: DTZ001
     sheet.write_row("A6", [2, "乙公司", "INV-002", 0, 250.5, 250.5, "2026/2/1"])
     sheet.write_row("A7", ["合计", "", "", 100, 250.5, 350.5])
     book.close()
