@@ -50,7 +50,29 @@ def make_cast() -> SimpleNamespace:
     c.worker_b = EmployeeFactory(name="周敏", team=c.team_b)
     c.worker_c = EmployeeFactory(name="林芳", team=c.team_c)
     add_supervision(c)
+    add_receivables(c)
     return c
+
+
+def add_receivables(c: SimpleNamespace) -> None:
+    """A customer with a receivable of team A (¥100,000, due 2026-02-01, 30,000 paid)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from duban.receivables.models import Customer, Receivable
+
+    c.customer_a = Customer.objects.create(name="甲公司", credit_days=30)
+    c.receivable_a = Receivable.objects.create(
+        number="INV-A-001",
+        customer=c.customer_a,
+        team=c.team_a,
+        lead=c.lead_a,
+        invoice_date=dt.date(2026, 1, 2),
+        due_date=dt.date(2026, 2, 1),
+        amount=Decimal("100000.00"),
+        paid=Decimal("30000.00"),
+        outstanding=Decimal("70000.00"),
+    )
 
 
 def add_supervision(c: SimpleNamespace) -> None:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "duban.org",
     "duban.notify",
     "duban.supervision",
+    "duban.receivables",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

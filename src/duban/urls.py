@@ -22,5 +22,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("duban.org.urls")),
     path("supervision/", include("duban.supervision.urls")),
+    path("receivables/", include("duban.receivables.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -51,6 +51,7 @@ class ShellTests(BaseTestCase):
                 "/supervision/matters/",
                 "/supervision/checkins/",
                 "/supervision/rules/",
+                "/receivables/",
                 "/org/teams/",
                 "/org/employees/",
             ],

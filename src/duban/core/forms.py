@@ -48,3 +48,19 @@ class VersionedAdminMixin:
             save_versioned(obj, expected_version=form.cleaned_data["version"])
         else:
             obj.save()
+
+
+class MappingForm(forms.Form):
+    """For each header of an uploaded file, which column it is, or not imported."""
+
+    def __init__(self, *args, headers, columns, mapping, **kwargs):
+        from django.utils.translation import gettext_lazy as _
+
+        from duban.core.importing import IGNORE
+
+        super().__init__(*args, **kwargs)
+        choices = [(IGNORE, _("不导入")), *[(c.field, c.label) for c in columns]]
+        for index, header in enumerate(headers):
+            self.fields[str(index)] = forms.ChoiceField(
+                label=header, choices=choices, required=False, initial=mapping.get(index, IGNORE)
+            )

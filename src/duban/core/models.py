@@ -37,6 +37,14 @@ class CalendarDay(models.Model):
         return f"{self.date:%Y-%m-%d} {kind} {self.note}".strip()
 
 
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An upload is its uploader's until it is committed; admins see all."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.all() if user.role == "admin" else self.filter(uploaded_by=user)
+
+
 class ImportBatch(models.Model):
     """One upload of a table: kept from preview to commit, then as the record of the import."""
 
@@ -57,9 +65,16 @@ class ImportBatch(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=Status, default=Status.PREVIEWED)
     mapping = models.JSONField(_("列对应"), default=dict, blank=True)
     counts = models.JSONField(_("行数"), default=dict, blank=True)
+    problems = models.JSONField(
+        _("错误明细"), default=list, blank=True
+    )  # [line, column, raw, reason]
+    ignored = models.JSONField(_("未导入的列"), default=list, blank=True)
+    options = models.JSONField(_("导入选项"), default=dict, blank=True)  # e.g. the as-of date
     progress = models.PositiveIntegerField(_("进度"), default=0)  # percent, while committing
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms, template
 
 register = template.Library()
@@ -16,3 +18,25 @@ def bs(bound_field):
     if bound_field.errors:
         css += " is-invalid"
     return bound_field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def money(value) -> str:
+    """12500 → "12,500.00" (元, two decimals, thousands separators)."""
+    if value in (None, ""):
+        return "—"
+    return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def wan(value) -> str:
+    """12500 → "1.25" (万元, for summaries whose header names the unit)."""
+    if value in (None, ""):
+        return "—"
+    return f"{Decimal(value) / 10000:,.2f}"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``row|get_item:"d30"``: a dict value by a key held in a variable."""
+    return mapping.get(key) if mapping else None

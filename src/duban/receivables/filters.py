@@ -1,0 +1,71 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from duban.org.choices import Role
+from duban.org.models import Team, User
+from duban.receivables.aging import overdue_q, with_bucket
+from duban.receivables.choices import Bucket, Category, ReceivableStatus
+from duban.receivables.models import Customer, Receivable
+
+
+class ReceivableFilterSet(django_filters.FilterSet):
+    """The receivables list's filters: the page, its export and the aging links use this set."""
+
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    team = django_filters.ModelChoiceFilter(label=_("团队"), queryset=Team.objects.none())
+    lead = django_filters.ModelChoiceFilter(
+        label=_("负责主管"), queryset=User.objects.none(), null_label=_("未指定")
+    )
+    customer = django_filters.ModelChoiceFilter(label=_("客户"), queryset=Customer.objects.none())
+    category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ReceivableStatus.choices)
+    bucket = django_filters.ChoiceFilter(
+        label=_("账龄"), choices=Bucket.choices, method="filter_bucket"
+    )
+    overdue = django_filters.BooleanFilter(label=_("已逾期"), method="filter_overdue")
+    large = django_filters.BooleanFilter(label=_("大额"), method="filter_large")
+
+    class Meta:
+        model = Receivable
+        fields = [
+            "q",
+            "team",
+            "lead",
+            "customer",
+            "category",
+            "status",
+            "bucket",
+            "overdue",
+            "large",
+        ]
+
+    def __init__(self, *args, user, today, settings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today, self.settings = today, settings
+        self.filters["team"].queryset = Team.objects.visible_to(user).select_related("line")
+        leads = User.objects.filter(role=Role.LEAD, led_teams__in=self.filters["team"].queryset)
+        self.filters["lead"].queryset = leads.distinct().order_by("name")
+        self.filters["customer"].queryset = Customer.objects.visible_to(user)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(customer__name__icontains=value)
+            | Q(project_name__icontains=value)
+        )
+
+    def filter_bucket(self, queryset, name, value):
+        aged = with_bucket(queryset, self.today, self.settings.aging_basis)
+        return aged.filter(bucket=value, outstanding__gt=0)
+
+    def filter_overdue(self, queryset, name, value):
+        return (
+            queryset.filter(overdue_q(self.today))
+            if value
+            else queryset.exclude(overdue_q(self.today))
+        )
+
+    def filter_large(self, queryset, name, value):
+        large = Q(outstanding__gte=self.settings.large_amount)
+        return queryset.filter(large) if value else queryset.exclude(large)

@@ -1,0 +1,227 @@
+"""The receivables table (应收账表) as finance keeps it, imported all or nothing."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import F, Sum
+
+from duban.core.importing import Column, Importer, Preview, Row, RowError
+from duban.core.parsing import ParseError, normalize_text, parse_date, parse_money, parse_text
+from duban.org.models import Team
+from duban.receivables.aging import bucket_expression
+from duban.receivables.choices import Category, ReceivableStatus
+from duban.receivables.models import Customer, Receivable, Settings, TableVersion
+
+CHUNK = 1000
+FIELDS = [  # compared with the database to tell changed from unchanged
+    "customer_id",
+    "team_id",
+    "lead_id",
+    "project_name",
+    "category",
+    "invoice_date",
+    "due_date",
+    "agreed_payment_date",
+    "warranty_due_date",
+    "amount",
+    "paid",
+    "outstanding",
+    "status",
+    "note",
+]
+
+
+def parse_category(value) -> str:
+    text = parse_text(value)
+    if not text:
+        return Category.HISTORICAL
+    for choice, label in Category.choices:
+        if normalize_text(text) in {choice, normalize_text(label)}:
+            return choice
+    names = "、".join(str(label) for _, label in Category.choices)
+    raise ParseError(f'无法识别的类别 "{text}"，可填：{names}')
+
+
+def text(max_length):
+    return lambda value: parse_text(value, max_length=max_length)
+
+
+class ReceivableImporter(Importer):
+    title = "应收账表"
+    key_field = "number"
+    columns = [
+        Column(
+            "number", "单号", ("发票号", "发票号码", "票号", "单据号", "应收单号"), text(60), True
+        ),
+        Column("customer", "客户名称", ("客户", "单位名称", "付款单位", "购买方"), text(100), True),
+        Column("team", "团队", ("所属团队", "组别", "小组"), text(50), True),
+        Column("lead", "负责主管", ("主管", "负责人", "业务负责人"), text(50)),
+        Column("project_name", "项目", ("项目名称", "合同名称"), text(200)),
+        Column("category", "类别", ("款项类别", "款项类型"), parse_category),
+        Column("invoice_date", "开票日期", ("发票日期", "开票日"), parse_date),
+        Column("due_date", "到期日", ("到期日期", "应收日期", "账期到期日"), parse_date),
+        Column("agreed_payment_date", "约定付款日", ("约定付款日期",), parse_date),
+        Column("warranty_due_date", "质保到期日", ("质保到期日期",), parse_date),
+        Column("amount", "应收金额", ("金额", "发票金额", "应收款", "合同金额"), parse_money, True),
+        Column("paid", "已回款", ("已回款金额", "已收款", "回款金额"), parse_money),
+        Column("outstanding", "未回款", ("未回款金额", "余额", "欠款", "未收金额"), parse_money),
+        Column("note", "备注", ("催收情况", "说明"), text(500)),
+    ]
+
+    def __init__(self, user):
+        self.user = user
+        self.teams = {t.name: t for t in Team.objects.visible_to(user)}
+        self.leads = {}
+        for team_id, user_id, name in Team.leads.through.objects.values_list(
+            "team_id", "user_id", "user__name"
+        ):
+            self.leads[(team_id, name)] = user_id
+
+    def validate(self, row: Row, labels) -> list[RowError]:
+        values, errors = row.values, []
+
+        def error(field, reason):
+            errors.append(
+                RowError(row.line, labels.get(field, field), row.raw.get(field, ""), reason)
+            )
+
+        team = self.teams.get(values["team"])
+        if team is None:
+            error("team", f'没有这个团队，或您无权导入它的数据 "{values["team"]}"')
+        else:
+            values["team_id"] = team.pk
+            lead_name = values.pop("lead", "") or ""
+            values["lead_id"] = self.leads.get((team.pk, lead_name)) if lead_name else None
+            if lead_name and values["lead_id"] is None:
+                error("lead", f"{lead_name} 不是 {team.name} 的主管")
+        amount, paid, outstanding = values["amount"], values.get("paid"), values.get("outstanding")
+        if amount < 0:
+            error("amount", "应收金额不能为负数")
+        if paid is None:
+            paid = amount - outstanding if outstanding is not None else Decimal("0.00")
+        if outstanding is None:
+            outstanding = amount - paid
+        if paid + outstanding != amount:
+            error(
+                "outstanding",
+                f"已回款 {paid:,.2f} 加未回款 {outstanding:,.2f} 不等于应收金额 {amount:,.2f}",
+            )
+        if paid < 0 or outstanding < 0:
+            error("paid", "已回款和未回款都不能为负数")
+        values["paid"], values["outstanding"] = paid, outstanding
+        values["status"] = ReceivableStatus.SETTLED if outstanding == 0 else ReceivableStatus.OPEN
+        for field in ["project_name", "note"]:
+            values.setdefault(field, "")
+        for field in [
+            "category",
+            "invoice_date",
+            "due_date",
+            "agreed_payment_date",
+            "warranty_due_date",
+        ]:
+            values.setdefault(field, Category.HISTORICAL if field == "category" else None)
+        if values["category"] == Category.PREPAYMENT and not values["agreed_payment_date"]:
+            error("agreed_payment_date", "预付款需要填写约定付款日")
+        return errors
+
+    def compare(self, rows: list[Row], preview: Preview) -> None:
+        customers = dict(Customer.objects.values_list("name", "pk"))
+        visible = {team.pk for team in self.teams.values()}
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            existing = {
+                r["number"]: r
+                for r in Receivable.objects.filter(
+                    number__in=[row.values["number"] for row in chunk]
+                ).values("pk", "number", "version", *FIELDS)
+            }
+            for row in chunk:
+                values = row.values
+                values["customer_id"] = customers.get(values["customer"])
+                old = existing.get(values["number"])
+                if old is None:
+                    preview.new.append(row)
+                elif old["team_id"] not in visible:
+                    preview.errors.append(
+                        RowError(row.line, "单号", values["number"], "这个单号属于您无权修改的团队")
+                    )
+                elif any(old[f] != values.get(f) for f in FIELDS):
+                    values["pk"], values["version"] = old["pk"], old["version"]
+                    preview.changed.append(row)
+                else:
+                    preview.unchanged.append(row)
+
+    def write(self, preview: Preview, *, batch) -> None:
+        names = {row.values["customer"] for row in [*preview.new, *preview.changed]}
+        known = dict(Customer.objects.filter(name__in=names).values_list("name", "pk"))
+        Customer.objects.bulk_create(
+            [Customer(name=name) for name in sorted(names - set(known))], batch_size=CHUNK
+        )
+        known = dict(Customer.objects.filter(name__in=names).values_list("name", "pk"))
+        Receivable.objects.bulk_create(
+            [self._receivable(row, known, batch) for row in preview.new], batch_size=CHUNK
+        )
+        changed = [self._receivable(row, known, batch) for row in preview.changed]
+        Receivable.objects.bulk_update(changed, [*FIELDS, "version", "batch"], batch_size=CHUNK)
+
+    def _receivable(self, row: Row, customers: dict, batch) -> Receivable:
+        values = {f: row.values.get(f) for f in FIELDS}
+        values["customer_id"] = customers[row.values["customer"]]
+        receivable = Receivable(number=row.values["number"], batch=batch, **values)
+        if "pk" in row.values:
+            receivable.pk, receivable.version = row.values["pk"], row.values["version"] + 1
+        return receivable
+
+
+class TableImporter(ReceivableImporter):
+    """The twice-monthly AR table: the same rows, recorded as a dated version with its diff."""
+
+    title = "应收账表（版本）"
+
+    def __init__(self, user, as_of: dt.date):
+        super().__init__(user)
+        self.as_of = as_of
+
+    def write(self, preview: Preview, *, batch) -> None:
+        super().write(preview, batch=batch)
+        numbers = [
+            row.values["number"] for row in [*preview.new, *preview.changed, *preview.unchanged]
+        ]
+        previous = TableVersion.objects.order_by("-as_of", "-pk").first()
+        in_table = Receivable.objects.filter(number__in=numbers)
+        settled = [
+            r.values["number"]
+            for r in preview.changed
+            if r.values["status"] == ReceivableStatus.SETTLED
+        ]
+        version = TableVersion.objects.create(
+            batch=batch,
+            as_of=self.as_of,
+            rows=len(numbers),
+            total_outstanding=in_table.aggregate(total=Sum("outstanding"))["total"] or 0,
+            new_count=len(preview.new),
+            settled_count=len(settled),
+            changed_count=len(preview.changed),
+            aged_count=self._aged(in_table, previous),
+            changes={
+                "new": [r.values["number"] for r in preview.new][:200],
+                "settled": settled[:200],
+                "changed": [r.values["number"] for r in preview.changed][:200],
+            },
+        )
+        version.teams.set(in_table.values_list("team_id", flat=True).distinct())
+
+    def _aged(self, receivables, previous) -> int:
+        """Open rows that moved to an older aging bucket since the previous version."""
+        if previous is None:
+            return 0
+        basis = Settings.current().aging_basis
+        return (
+            receivables.filter(outstanding__gt=0)
+            .annotate(
+                before=bucket_expression(previous.as_of, basis),
+                now=bucket_expression(self.as_of, basis),
+            )
+            .exclude(before=F("now"))
+            .count()
+        )

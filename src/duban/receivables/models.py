@@ -1,0 +1,286 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from duban.core.models import ImportBatch, VersionedModel
+from duban.org.choices import Role
+from duban.org.models import Team, User
+from duban.org.scoping import scope
+from duban.receivables.choices import AgingBasis, Category, Condition, ReceivableStatus
+from duban.supervision.choices import Channel
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+EDITORS = {Role.ADMIN, Role.SUPERVISOR, Role.LEAD}
+
+
+class ReceivableQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """By team, as everywhere; members keep no receivables."""
+        if user.is_authenticated and user.role == Role.MEMBER:
+            return self.none()
+        return scope(self, user)
+
+    def open(self):
+        return self.filter(status=ReceivableStatus.OPEN)
+
+
+class CustomerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Admin and executives see every customer; others those they have receivables with."""
+        if not user.is_authenticated or not user.is_active or user.role == Role.MEMBER:
+            return self.none()
+        if user.sees_all:
+            return self.all()
+        return self.filter(receivables__in=Receivable.objects.visible_to(user)).distinct()
+
+
+class Customer(VersionedModel):
+    """A payer: credit terms, whether a fixed partner, and its business condition."""
+
+    name = models.CharField(_("客户名称"), max_length=100, unique=True)
+    code = models.CharField(_("客户编码"), max_length=40, blank=True)
+    credit_days = models.PositiveIntegerField(_("账期（天）"), default=0)
+    fixed_partner = models.BooleanField(_("固定合作单位"), default=False)
+    condition = models.CharField(
+        _("经营状况"), max_length=10, choices=Condition, default=Condition.NORMAL
+    )
+
+    objects = CustomerQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("客户")
+        verbose_name_plural = _("客户")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("receivables:customer_detail", args=[self.pk])
+
+
+class ConditionNote(models.Model):
+    """A dated note on a customer's business condition (what was learnt, from whom)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notes")
+    date = models.DateField(_("日期"))
+    condition = models.CharField(_("经营状况"), max_length=10, choices=Condition)
+    note = models.TextField(_("情况"))
+    by = models.ForeignKey(User, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("经营状况记录")
+        verbose_name_plural = _("经营状况记录")
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.date}"
+
+
+class Receivable(VersionedModel):
+    """One amount owed (应收款): an invoice, a retention, a prepayment or an in-sale payment."""
+
+    number = models.CharField(_("单号"), max_length=60, unique=True)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("客户"), on_delete=models.PROTECT, related_name="receivables"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("团队"), on_delete=models.PROTECT, related_name="receivables"
+    )
+    lead = models.ForeignKey(
+        User,
+        verbose_name=_("负责主管"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="receivables",
+    )
+    project_name = models.CharField(_("项目"), max_length=200, blank=True)
+    category = models.CharField(
+        _("类别"), max_length=20, choices=Category, default=Category.HISTORICAL
+    )
+    invoice_date = models.DateField(_("开票日期"), null=True, blank=True)
+    due_date = models.DateField(_("到期日"), null=True, blank=True)
+    agreed_payment_date = models.DateField(_("约定付款日"), null=True, blank=True)
+    warranty_due_date = models.DateField(_("质保到期日"), null=True, blank=True)
+    amount = models.DecimalField(_("应收金额"), **MONEY, validators=[MinValueValidator(0)])
+    paid = models.DecimalField(_("已回款"), **MONEY, default=Decimal("0.00"))
+    outstanding = models.DecimalField(_("未回款"), **MONEY)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReceivableStatus, default=ReceivableStatus.OPEN
+    )
+    settled_on = models.DateField(_("结清日期"), null=True, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("最近导入"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ReceivableQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["batch"])
+
+    class Meta:
+        ordering = ["due_date", "number"]
+        verbose_name = _("应收款")
+        verbose_name_plural = _("应收款")
+        indexes = [
+            models.Index(fields=["team", "status", "due_date"], name="receivable_team_status_due"),
+            models.Index(fields=["status", "due_date"], name="receivable_status_due"),
+            models.Index(fields=["customer", "status"], name="receivable_customer_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outstanding=F("amount") - F("paid")),
+                name="receivable_outstanding_is_amount_less_paid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReceivableStatus.SETTLED) | Q(outstanding__lte=0),
+                name="receivable_settled_owes_nothing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("receivables:receivable_detail", args=[self.pk])
+
+    def can_be_edited_by(self, user) -> bool:
+        return user.role in EDITORS
+
+
+class Payment(models.Model):
+    """Money received against a receivable."""
+
+    receivable = models.ForeignKey(Receivable, on_delete=models.CASCADE, related_name="payments")
+    date = models.DateField(_("到账日期"))
+    amount = models.DecimalField(
+        _("金额"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    by = models.ForeignKey(User, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("回款")
+        verbose_name_plural = _("回款")
+
+    def __str__(self) -> str:
+        return f"{self.receivable} {self.date} {self.amount}"
+
+
+class PlanLine(models.Model):
+    """One line of the collection plan (回款计划): how much is expected when, and the rhythm."""
+
+    receivable = models.ForeignKey(Receivable, on_delete=models.CASCADE, related_name="plan_lines")
+    planned_date = models.DateField(_("计划日期"))
+    amount = models.DecimalField(
+        _("计划金额"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    rhythm = models.CharField(_("催款节奏"), max_length=200, blank=True)
+    by = models.ForeignKey(User, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True)
+
+    class Meta:
+        ordering = ["planned_date", "pk"]
+        verbose_name = _("回款计划")
+        verbose_name_plural = _("回款计划")
+        indexes = [
+            models.Index(fields=["receivable", "planned_date"], name="planline_receivable_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receivable} {self.planned_date} {self.amount}"
+
+
+class DunningAction(models.Model):
+    """A collection action (催款): who was chased how, what they said and promised."""
+
+    receivable = models.ForeignKey(Receivable, on_delete=models.CASCADE, related_name="actions")
+    date = models.DateField(_("日期"))
+    channel = models.CharField(_("方式"), max_length=10, choices=Channel, default=Channel.PHONE)
+    result = models.TextField(_("结果"))
+    promised_date = models.DateField(_("承诺付款日"), null=True, blank=True)
+    promised_amount = models.DecimalField(_("承诺金额"), **MONEY, null=True, blank=True)
+    by = models.ForeignKey(User, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("催款记录")
+        verbose_name_plural = _("催款记录")
+        indexes = [models.Index(fields=["receivable", "date"], name="action_receivable_date")]
+
+    def __str__(self) -> str:
+        return f"{self.receivable} {self.date}"
+
+
+class TableVersionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A version shows money of its teams: only someone who sees all of them sees it."""
+        if not user.is_authenticated or not user.is_active or user.role == Role.MEMBER:
+            return self.none()
+        if user.sees_all:
+            return self.all()
+        hidden = Team.objects.exclude(pk__in=Team.objects.visible_to(user).values("pk"))
+        return self.exclude(teams__in=hidden)
+
+
+class TableVersion(models.Model):
+    """One import of the twice-monthly AR table (S-AR-2), with its difference from the last."""
+
+    teams = models.ManyToManyField(Team, verbose_name=_("团队"), related_name="ar_versions")
+    batch = models.OneToOneField(ImportBatch, on_delete=models.CASCADE, related_name="ar_version")
+    as_of = models.DateField(_("截至日期"))
+    rows = models.PositiveIntegerField(_("行数"))
+    total_outstanding = models.DecimalField(_("未回款合计"), **MONEY)
+    new_count = models.PositiveIntegerField(_("新增"), default=0)
+    settled_count = models.PositiveIntegerField(_("结清"), default=0)
+    changed_count = models.PositiveIntegerField(_("变化"), default=0)
+    aged_count = models.PositiveIntegerField(_("账龄加深"), default=0)
+    changes = models.JSONField(_("差异明细"), default=dict, blank=True)
+
+    objects = TableVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "-pk"]
+        verbose_name = _("应收账表版本")
+        verbose_name_plural = _("应收账表版本")
+
+    def __str__(self) -> str:
+        return f"{self.as_of}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("receivables:version_detail", args=[self.pk])
+
+
+class Settings(models.Model):
+    """The receivables settings of the company: one row."""
+
+    aging_basis = models.CharField(
+        _("账龄计算口径"), max_length=10, choices=AgingBasis, default=AgingBasis.DUE
+    )
+    large_amount = models.DecimalField(
+        _("大额款项标准（元）"), **MONEY, default=Decimal("500000.00")
+    )
+
+    class Meta:
+        verbose_name = _("回款设置")
+        verbose_name_plural = _("回款设置")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> "Settings":
+        settings, _ = cls.objects.get_or_create(pk=1)
+        return settings

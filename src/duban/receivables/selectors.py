@@ -1,0 +1,31 @@
+"""Queries the receivables pages, exports and detectors share."""
+
+import datetime as dt
+
+from duban.receivables.aging import aging_table
+from duban.receivables.models import Receivable, Settings
+
+GROUPS = {  # aging report grouping → (field path, label path)
+    "team": ("team", "team__name"),
+    "lead": ("lead", "lead__name"),
+    "customer": ("customer", "customer__name"),
+}
+
+
+def receivables_for(user):
+    return Receivable.objects.visible_to(user).select_related("customer", "team", "lead")
+
+
+def aging_report(user, *, today: dt.date, by: str | None) -> dict:
+    """Aging by team, lead or customer (or the company), within what the user may see."""
+    settings = Settings.current()
+    receivables = Receivable.objects.visible_to(user).open()
+    company = aging_table(receivables, today=today, basis=settings.aging_basis)
+    rows = []
+    if by in GROUPS:
+        field, label = GROUPS[by]
+        rows = aging_table(receivables, today=today, basis=settings.aging_basis, by=field)
+        names = dict(receivables.values_list(field, label).distinct())
+        for row in rows:
+            row["name"] = names.get(row["key"]) or "—"
+    return {"company": company[0] if company else None, "rows": rows, "settings": settings}

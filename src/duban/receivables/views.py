@@ -1,0 +1,222 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from duban.core.access import get_object_for_user
+from duban.core.exporting import xlsx_response
+from duban.core.history import history_of
+from duban.core.services import StaleEditError
+from duban.core.transitions import TransitionError
+from duban.org.choices import Role
+from duban.receivables import selectors, services
+from duban.receivables.aging import aging_table
+from duban.receivables.choices import Bucket
+from duban.receivables.filters import ReceivableFilterSet
+from duban.receivables.forms import (
+    ActionForm,
+    ConditionNoteForm,
+    PaymentForm,
+    PlanLineForm,
+    ReceivableForm,
+)
+from duban.receivables.models import EDITORS, Customer, Receivable, Settings, TableVersion
+from duban.receivables.tables import EXPORT_COLUMNS, ReceivableTable
+
+
+def _no_members(user) -> None:
+    if user.role == Role.MEMBER:
+        raise PermissionDenied
+
+
+@login_required
+def receivable_list(request: HttpRequest) -> HttpResponse:
+    _no_members(request.user)
+    filterset = ReceivableFilterSet(
+        request.GET,
+        queryset=selectors.receivables_for(request.user),
+        user=request.user,
+        today=timezone.localdate(),
+        settings=Settings.current(),
+    )
+    if request.GET.get("export") == "xlsx":
+        rows = filterset.qs.order_by("due_date", "number").iterator(chunk_size=2000)
+        name = f"应收账款-{timezone.localdate():%Y%m%d}.xlsx"
+        return xlsx_response(rows, EXPORT_COLUMNS, filename=name, sheet="应收账款")
+    table = ReceivableTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    query = request.GET.copy()
+    query["export"] = "xlsx"
+    context = {
+        "filter": filterset,
+        "table": table,
+        "export_query": query.urlencode(),
+        "can_import": request.user.role in EDITORS,
+    }
+    return render(request, "receivables/receivable_list.html", context)
+
+
+@login_required
+def receivable_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    receivable = get_object_for_user(selectors.receivables_for(request.user), request.user, pk=pk)
+    today = timezone.localdate()
+    context = {
+        "receivable": receivable,
+        "payments": receivable.payments.select_related("by"),
+        "plan_lines": receivable.plan_lines.select_related("by"),
+        "actions": receivable.actions.select_related("by"),
+        "can_edit": receivable.can_be_edited_by(request.user),
+        "payment_form": PaymentForm(initial={"date": today}),
+        "plan_form": PlanLineForm(initial={"planned_date": today}),
+        "action_form": ActionForm(initial={"date": today}),
+        "history": history_of(receivable),
+    }
+    return render(request, "receivables/receivable_detail.html", context)
+
+
+@login_required
+def receivable_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    receivable = get_object_for_user(Receivable, request.user, write=True, pk=pk)
+    form = ReceivableForm(request.POST or None, instance=receivable, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except StaleEditError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(receivable)
+    return render(
+        request, "receivables/receivable_form.html", {"form": form, "receivable": receivable}
+    )
+
+
+ADDERS = {
+    "payment": (PaymentForm, services.payment_add, _("已记录回款。")),
+    "plan": (PlanLineForm, services.plan_line_add, _("已加入回款计划。")),
+    "action": (ActionForm, services.action_add, _("已记录催款。")),
+}
+
+
+@login_required
+@require_POST
+def receivable_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Add a payment, a collection-plan line or a dunning action to a receivable."""
+    receivable = get_object_for_user(Receivable, request.user, write=True, pk=pk)
+    form_class, action, success = ADDERS[kind]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(receivable)
+    try:
+        action(receivable=receivable, by=request.user, **form.cleaned_data)
+    except TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect(receivable)
+
+
+@login_required
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_for_user(Customer, request.user, pk=pk)
+    receivables = selectors.receivables_for(request.user).filter(customer=customer)
+    settings = Settings.current()
+    exposure = aging_table(
+        receivables.open(), today=timezone.localdate(), basis=settings.aging_basis
+    )
+    table = ReceivableTable(receivables)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {
+        "customer": customer,
+        "exposure": exposure[0] if exposure else None,
+        "buckets": Bucket.choices,
+        "table": table,
+        "actions": _recent(receivables, "actions"),
+        "plan_lines": _recent(receivables, "plan_lines"),
+        "notes": customer.notes.select_related("by"),
+        "note_form": ConditionNoteForm(initial={"date": timezone.localdate()}),
+        "can_edit": request.user.role in EDITORS,
+        "history": history_of(customer),
+    }
+    return render(request, "receivables/customer_detail.html", context)
+
+
+def _recent(receivables, relation):
+    model = Receivable._meta.get_field(relation).related_model
+    return model.objects.filter(receivable__in=receivables).select_related("receivable", "by")[:30]
+
+
+@login_required
+@require_POST
+def condition_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_for_user(Customer, request.user, pk=pk)
+    form = ConditionNoteForm(request.POST)
+    if form.is_valid():
+        services.condition_note_add(customer=customer, by=request.user, **form.cleaned_data)
+        messages.success(request, _("已记录经营状况。"))
+    else:
+        messages.error(request, _("请填写日期、经营状况和情况说明。"))
+    return redirect(customer)
+
+
+GROUP_CHOICES = [("team", _("团队")), ("lead", _("主管")), ("customer", _("客户"))]
+CHART_ROWS = 20
+
+
+@login_required
+def aging(request: HttpRequest) -> HttpResponse:
+    _no_members(request.user)
+    by = request.GET.get("by", "team")
+    if by not in dict(GROUP_CHOICES):
+        by = "team"
+    report = selectors.aging_report(request.user, today=timezone.localdate(), by=by)
+    context = {
+        **report,
+        "by": by,
+        "buckets": Bucket.choices,
+        "group_choices": GROUP_CHOICES,
+        "chart": _aging_chart(report["rows"][:CHART_ROWS], by),
+    }
+    return render(request, "receivables/aging.html", context)
+
+
+def _aging_chart(rows, by) -> dict:
+    """A stacked bar per group (万元); each bar links to the receivables behind it."""
+    base = reverse("receivables:receivable_list")
+    return {
+        "unit": str(_("万元")),
+        "categories": [row["name"] for row in rows],
+        "series": [
+            {"name": str(label), "data": [float(row[value] / 10000) for row in rows]}
+            for value, label in Bucket.choices
+        ],
+        "links": [
+            [f"{base}?bucket={value}&{by}={row['key'] or 'null'}" for row in rows]
+            for value, _label in Bucket.choices
+        ],
+    }
+
+
+@login_required
+def version_list(request: HttpRequest) -> HttpResponse:
+    _no_members(request.user)
+    versions = TableVersion.objects.visible_to(request.user).select_related("batch__uploaded_by")
+    return render(request, "receivables/version_list.html", {"versions": versions[:100]})
+
+
+@login_required
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _no_members(request.user)
+    version = get_object_for_user(
+        TableVersion.objects.select_related("batch__uploaded_by"), request.user, pk=pk
+    )
+    return render(request, "receivables/version_detail.html", {"version": version})

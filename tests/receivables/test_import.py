@@ -1,0 +1,162 @@
+"""Importing the AR table: all or nothing, every error named, no duplicates (issue 4)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.test import override_settings
+
+from duban.core.importing import MappingRequired
+from duban.core.models import ImportBatch
+from duban.core.services import import_commit, import_preview
+from duban.receivables.importers import ReceivableImporter, TableImporter
+from duban.receivables.models import Customer, Receivable, TableVersion
+from tests.base import BaseTestCase
+
+HEADER = "序号,客户名称,发票号码,团队,负责主管,开票日期,到期日,金额（元）,已回款,备注\n"
+GOOD = [
+    '1,甲公司,INV-001,电销一组,维盛,2026年1月5日,2026/2/4,"¥12,500.00",0,\n',
+    '2,乙公司,INV-002,电销一组,,2026.1.20,2026-02-19,12.5万,"5,000",月底回款\n',
+]
+
+
+def csv(*lines, encoding="utf-8") -> bytes:
+    return (HEADER + "".join(lines)).encode(encoding)
+
+
+@override_settings(MEDIA_ROOT="/tmp/duban-test-media")
+class ImportTests(BaseTestCase):
+    def preview(self, data, user=None, filename="应收.csv", mapping=None):
+        return import_preview(
+            importer=ReceivableImporter(user or self.lead_a),
+            data=data,
+            filename=filename,
+            kind="receivables",
+            by=user or self.lead_a,
+            mapping=mapping,
+        )
+
+    def commit(self, data, user=None):
+        batch, preview = self.preview(data, user)
+        self.assertTrue(preview.ok, [str(e) for e in preview.errors])
+        return import_commit(importer=ReceivableImporter(user or self.lead_a), batch=batch)
+
+    def test_a_good_file_imports_with_parsed_money_dates_and_customers(self):
+        self.commit(csv(*GOOD))
+        first = Receivable.objects.get(number="INV-001")
+        self.assertEqual(
+            (first.amount, first.outstanding), (Decimal("12500.00"), Decimal("12500.00"))
+        )
+        self.assertEqual(first.due_date, dt.date(2026, 2, 4))
+        self.assertEqual(first.lead, self.lead_a)
+        second = Receivable.objects.get(number="INV-002")
+        self.assertEqual(
+            (second.amount, second.paid, second.outstanding),
+            (Decimal("125000.00"), Decimal("5000.00"), Decimal("120000.00")),
+        )
+        self.assertEqual(set(Customer.objects.values_list("name", flat=True)), {"甲公司", "乙公司"})
+        batch = ImportBatch.objects.get()
+        self.assertEqual((batch.status, batch.counts["new"]), ("committed", 2))
+
+    def test_one_bad_row_saves_nothing_and_every_error_is_named(self):
+        bad = [
+            "3,丙公司,INV-003,电销一组,,2026年13月40日,2026-03-01,100,0,\n",
+            "4,丁公司,INV-004,电销一组,王立霞,2026-01-01,2026-03-01,100,0,\n",
+            "5,戊公司,INV-001,电销二组,,2026-01-01,2026-03-01,100,200,\n",
+            "6,己公司,INV-006,电销一组,,2026-01-01,2026-03-01,abc,0,\n",
+        ]
+        batch, preview = self.preview(csv(*GOOD, *bad))
+        messages = [str(e) for e in preview.errors]
+        self.assertIn('第 4 行「开票日期」：无法识别的日期 "2026年13月40日"', messages)
+        self.assertIn("第 5 行「负责主管」：王立霞 不是 电销一组 的主管", messages)
+        self.assertTrue(any(m.startswith("第 6 行「团队」") for m in messages))  # not lead_a's team
+        self.assertIn('第 7 行「金额（元）」：无法识别的金额 "abc"', messages)
+        before = (Receivable.objects.count(), Customer.objects.count())
+        with self.assertRaises(AssertionError):
+            self.commit(csv(*GOOD, *bad))
+        self.assertEqual((Receivable.objects.count(), Customer.objects.count()), before)
+
+    def test_paid_plus_outstanding_must_make_the_amount(self):
+        data = ("客户名称,单号,团队,应收金额,已回款,未回款\n甲,X-1,电销一组,100,30,80\n").encode()
+        _, preview = self.preview(data)
+        self.assertEqual(
+            [str(e) for e in preview.errors],
+            ["第 2 行「未回款」：已回款 30.00 加未回款 80.00 不等于应收金额 100.00"],
+        )
+
+    def test_a_duplicate_number_in_the_file_is_an_error(self):
+        _, preview = self.preview(csv(GOOD[0], GOOD[0].replace("1,甲", "2,甲")))
+        self.assertEqual(
+            [str(e) for e in preview.errors], ['第 3 行「发票号码」：与第 2 行重复 "INV-001"']
+        )
+
+    def test_gbk_csv_imports(self):
+        lines = [line.replace("¥", "￥") for line in GOOD]  # GBK has the full-width sign only
+        self.commit(csv(*lines, encoding="gbk"))
+        self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
+
+    def test_reimporting_the_same_file_creates_no_duplicates(self):
+        self.commit(csv(*GOOD))
+        batch, preview = self.preview(csv(*GOOD))
+        self.assertEqual(preview.counts(), {"new": 0, "changed": 0, "unchanged": 2, "errors": 0})
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
+        self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
+
+    def test_a_changed_row_is_updated_and_its_version_bumped(self):
+        self.commit(csv(*GOOD))
+        changed = GOOD[1].replace('"5,000"', "125000")
+        batch, preview = self.preview(csv(GOOD[0], changed))
+        self.assertEqual(preview.counts()["changed"], 1)
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
+        second = Receivable.objects.get(number="INV-002")
+        self.assertEqual(
+            (second.status, second.outstanding, second.version), ("settled", Decimal("0.00"), 2)
+        )
+
+    def test_a_batch_is_committed_only_once(self):
+        from duban.core.services import ImportAlreadyDone
+
+        batch, _ = self.preview(csv(*GOOD))
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
+        with self.assertRaises(ImportAlreadyDone):
+            import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
+
+    def test_an_unknown_required_header_asks_for_a_mapping(self):
+        data = "客户名称,凭证号,团队,应收金额\n甲,V-1,电销一组,100\n".encode()
+        with self.assertRaises(MappingRequired) as caught:
+            self.preview(data)
+        self.assertIn("单号", str(caught.exception))
+        _, preview = self.preview(data, mapping={"1": "number"})
+        self.assertEqual(preview.counts()["new"], 1)
+
+    def test_the_lead_of_team_b_cannot_overwrite_team_a_rows(self):
+        self.commit(csv(*GOOD))
+        row = "1,甲公司,INV-001,电销二组,,2026-01-05,2026-02-04,1,0,\n"
+        _, preview = self.preview(csv(row), user=self.lead_b)
+        self.assertEqual([e.reason for e in preview.errors], ["这个单号属于您无权修改的团队"])
+
+
+@override_settings(MEDIA_ROOT="/tmp/duban-test-media")
+class TableVersionTests(BaseTestCase):
+    def load(self, lines, as_of):
+        importer = TableImporter(self.supervisor, as_of)
+        batch, preview = import_preview(
+            importer=importer,
+            data=csv(*lines),
+            filename="账表.csv",
+            kind="ar_table",
+            by=self.supervisor,
+        )
+        import_commit(importer=importer, batch=batch)
+        return TableVersion.objects.get(batch=batch)
+
+    def test_each_import_is_a_version_with_its_difference_from_the_last(self):
+        first = self.load(GOOD, dt.date(2026, 3, 1))
+        self.assertEqual(
+            (first.rows, first.new_count, first.total_outstanding), (2, 2, Decimal("132500.00"))
+        )
+        settled = GOOD[1].replace('"5,000"', "125000")
+        third = "3,丙公司,INV-003,电销一组,,2026-03-01,2026-03-31,100,0,\n"
+        second = self.load([GOOD[0], settled, third], dt.date(2026, 3, 16))
+        self.assertEqual((second.new_count, second.settled_count, second.changed_count), (1, 1, 1))
+        self.assertEqual(second.changes["settled"], ["INV-002"])
+        self.assertEqual(second.aged_count, 1)  # INV-001: 25 → 40 days overdue
