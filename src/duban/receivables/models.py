@@ -15,6 +15,7 @@ from duban.receivables.choices import AgingBasis, Category, Condition, Receivabl
 from duban.supervision.choices import Channel
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+HALF_FEN = Decimal("0.005")
 EDITORS = {Role.ADMIN, Role.SUPERVISOR, Role.LEAD}
 
 
@@ -139,8 +140,10 @@ class Receivable(VersionedModel):
             models.Index(fields=["customer", "status"], name="receivable_customer_status"),
         ]
         constraints = [
+            # within half a fen: SQLite compares decimals as floating point
             models.CheckConstraint(
-                condition=Q(outstanding=F("amount") - F("paid")),
+                condition=Q(outstanding__gte=F("amount") - F("paid") - HALF_FEN)
+                & Q(outstanding__lte=F("amount") - F("paid") + HALF_FEN),
                 name="receivable_outstanding_is_amount_less_paid",
             ),
             models.CheckConstraint(
