@@ -12,3 +12,12 @@ class ReceivablesConfig(AppConfig):
     label = "receivables"
     verbose_name = _("回款")
     nav = [NavItem(_("回款"), "receivables:receivable_list", roles=NOT_MEMBERS, order=60)]
+    # `duban import receivables FILE` and `duban export receivables --out FILE`
+    tables = {
+        "receivables": {
+            "kind": "ar_table",
+            "importer": "duban.receivables.importers.table_importer",
+            "rows": "duban.receivables.selectors.receivables_for",
+            "columns": "duban.receivables.tables.EXPORT_COLUMNS",
+        }
+    }

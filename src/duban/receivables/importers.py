@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import F, Sum
+from django.utils import timezone
 
 from duban.core.importing import Column, Importer, Preview, Row, RowError
 from duban.core.parsing import ParseError, normalize_text, parse_date, parse_money, parse_text
@@ -225,3 +226,9 @@ class TableImporter(ReceivableImporter):
             .exclude(before=F("now"))
             .count()
         )
+
+
+def table_importer(user, options: dict) -> TableImporter:
+    """The AR-table importer for a user; ``options["as_of"]`` (ISO date) defaults to today."""
+    as_of = options.get("as_of")
+    return TableImporter(user, dt.date.fromisoformat(as_of) if as_of else timezone.localdate())

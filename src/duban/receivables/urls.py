@@ -1,20 +1,11 @@
-import datetime as dt
-
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duban.core.import_views import ImportFlow
 from duban.receivables import views
 from duban.receivables.forms import UploadForm
-from duban.receivables.importers import TableImporter
+from duban.receivables.importers import table_importer
 from duban.receivables.models import EDITORS
-
-
-def table_importer(user, options):
-    as_of = options.get("as_of")
-    return TableImporter(user, dt.date.fromisoformat(as_of) if as_of else timezone.localdate())
-
 
 table_import = ImportFlow(
     kind="ar_table",

@@ -1,0 +1,21 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from duban.core.exporting import write_xlsx
+from duban.core.management.commands._tables import acting_user, table_spec
+
+
+class Command(BaseCommand):
+    help = "导出为 Excel（按用户权限）。Export a table: duban export receivables --out FILE"
+
+    def add_arguments(self, parser):
+        parser.add_argument("area", help="数据类型，如 receivables")
+        parser.add_argument("--out", type=Path, required=True, help="输出的 .xlsx 文件")
+        parser.add_argument("--user", help="以哪个用户的权限导出，默认第一个管理员")
+
+    def handle(self, *args, area, out, user, **options):
+        spec = table_spec(area)
+        rows = spec["rows"](acting_user(user)).order_by("pk").iterator(chunk_size=2000)
+        count = write_xlsx(rows, spec["columns"], sheet=area, target=str(out))
+        self.stdout.write(self.style.SUCCESS(f"已导出 {count} 行到 {out}"))
