@@ -58,6 +58,16 @@ class DemoCompanyTests(TestCase):
         )
         self.assertTrue(Risk.objects.filter(source="checkins_overdue").exists())
 
+    def test_receivables_with_two_table_versions_and_live_risks(self):
+        from duban.receivables.models import Receivable, TableVersion
+
+        self.assertGreaterEqual(Receivable.objects.count(), 2000)
+        self.assertEqual(TableVersion.objects.count(), 2)
+        latest = TableVersion.objects.order_by("-as_of").first()
+        self.assertGreater(latest.settled_count, 0)
+        sources = set(Risk.objects.filter(area="receivables").values_list("source", flat=True))
+        self.assertTrue({"ar_table_stale", "ar_large", "ar_due_not_planned"} <= sources)
+
     def test_the_command_keeps_existing_demo_data(self):
         out = StringIO()
         call_command("demo", no_serve=True, stdout=out)

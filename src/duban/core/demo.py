@@ -1,6 +1,7 @@
 """The demo company: each app that has a ``demo`` module adds its part, in INSTALLED_APPS order.
 
-An app's ``demo.build(company)`` reads what earlier apps made from ``company`` and adds its own.
+An app's ``demo.build(company)`` reads what earlier apps made from ``company`` and adds its own;
+then every ``demo.finish(company)`` runs, once all the data is there.
 Everything comes from one seeded random generator, so two builds give the same company.
 """
 
@@ -27,14 +28,21 @@ class DemoCompany:
 
 def build_demo(today: dt.date | None = None) -> DemoCompany:
     company = DemoCompany(today=today or timezone.localdate(), rng=random.Random(SEED))
+    modules = [m for m in map(_demo_module, apps.get_app_configs()) if m is not None]
     with transaction.atomic():
-        for config in apps.get_app_configs():
-            if not config.name.startswith("duban."):
-                continue
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError:
-                continue
+        for module in modules:
             if hasattr(module, "build"):  # core.demo is this module: it builds nothing itself
                 module.build(company)
+        for module in modules:  # once every app has built: e.g. run the detectors
+            if hasattr(module, "finish"):
+                module.finish(company)
     return company
+
+
+def _demo_module(config):
+    if not config.name.startswith("duban."):
+        return None
+    try:
+        return importlib.import_module(f"{config.name}.demo")
+    except ModuleNotFoundError:
+        return None

@@ -64,6 +64,10 @@ def build(company: DemoCompany) -> None:
     _past_checkins(company, supervisor)
     matters = _matters(company, supervisor)
     _risks_and_plans(company, supervisor, matters)
+
+
+def finish(company: DemoCompany) -> None:
+    """With every area's data in place: the coming check-ins, the risks, the escalations."""
     tick(today=company.today)
 
 
