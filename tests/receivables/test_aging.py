@@ -236,3 +236,16 @@ class ReceivablePageTests(BaseTestCase):
         self.customer_a.refresh_from_db()
         self.assertEqual(self.customer_a.condition, "risky")
         self.assertContains(self.client.get(self.customer_a.get_absolute_url()), "法人变更")
+
+
+class SummaryLinkTests(BaseTestCase):
+    def test_the_three_and_six_month_figures_link_to_their_rows(self):
+        receivable(self.team_a, "OLD", due=dt.date(2025, 1, 1), amount="300.00")
+        self.client.force_login(self.supervisor)
+        report = self.client.get(reverse("receivables:aging")).context["company"]
+        listed = (
+            self.client.get(reverse("receivables:receivable_list"), {"bucket": ["d365", "over365"]})
+            .context["table"]
+            .data
+        )
+        self.assertEqual(sum(r.outstanding for r in listed), report["over_6m"])

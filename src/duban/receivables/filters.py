@@ -20,7 +20,7 @@ class ReceivableFilterSet(django_filters.FilterSet):
     customer = django_filters.ModelChoiceFilter(label=_("客户"), queryset=Customer.objects.none())
     category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ReceivableStatus.choices)
-    bucket = django_filters.ChoiceFilter(
+    bucket = django_filters.MultipleChoiceFilter(
         label=_("账龄"), choices=Bucket.choices, method="filter_bucket"
     )
     overdue = django_filters.BooleanFilter(label=_("已逾期"), method="filter_overdue")
@@ -57,7 +57,7 @@ class ReceivableFilterSet(django_filters.FilterSet):
 
     def filter_bucket(self, queryset, name, value):
         aged = with_bucket(queryset, self.today, self.settings.aging_basis)
-        return aged.filter(bucket=value, outstanding__gt=0)
+        return aged.filter(bucket__in=value, outstanding__gt=0) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         return (
