@@ -111,6 +111,7 @@ class ImportFlow:
         else:
             context["preview"] = preview
             context["errors"] = preview.errors[:500]
+            context["sample"] = _sample(importer, preview)
         return render(request, "core/import_preview.html", context)
 
     def commit(self, request, pk):
@@ -153,6 +154,25 @@ class ImportFlow:
             for c in importer.columns
         ]
         return xlsx_response([], columns, filename=f"{self.title}模板.xlsx", sheet=self.title)
+
+
+SAMPLE_ROWS = 10
+
+
+def _sample(importer, preview) -> dict:
+    """The first new and changed rows as the file has them, to see before committing."""
+    columns = [
+        c
+        for c in importer.columns
+        if any(c.field in r.raw for r in preview.new[:1] + preview.changed[:1])
+    ]
+    rows = [("new", r) for r in preview.new[:SAMPLE_ROWS]] + [
+        ("changed", r) for r in preview.changed[:SAMPLE_ROWS]
+    ]
+    return {
+        "labels": [c.label for c in columns],
+        "rows": [(kind, r.line, [r.raw.get(c.field, "") for c in columns]) for kind, r in rows],
+    }
 
 
 def _json(value):
