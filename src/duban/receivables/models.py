@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from duban.core.models import ImportBatch, VersionedModel
+from duban.core.urls import detail_url
 from duban.org.choices import Role
 from duban.org.models import Team, User
 from duban.org.scoping import scope
@@ -63,7 +64,7 @@ class Customer(VersionedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("receivables:customer_detail", args=[self.pk])
+        return detail_url("receivables:customer_detail", self.pk)
 
 
 class ConditionNote(models.Model):
@@ -156,7 +157,7 @@ class Receivable(VersionedModel):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return reverse("receivables:receivable_detail", args=[self.pk])
+        return detail_url("receivables:receivable_detail", self.pk)
 
     def can_be_edited_by(self, user) -> bool:
         return user.role in EDITORS

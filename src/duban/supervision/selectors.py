@@ -19,24 +19,45 @@ from duban.supervision.choices import (
 from duban.supervision.models import CheckIn, Matter, Milestone, Plan, Risk
 
 NEW_RISK_DAYS = 7
+AGENDA_ROWS = 30  # per list on the agenda; the rest are one click away
+CHECKIN_ROW_FIELDS = [  # what a row of check-ins shows (supervision/_checkins.html)
+    "date",
+    "agreed_time",
+    "title",
+    "urgent",
+    "escalation",
+    "channel",
+    "status",
+    "outcome",
+    "team__name",
+    "team__line__name",
+    "lead__name",
+    "lead__first_name",
+    "lead__last_name",
+    "lead__username",
+]
 TODO_DAYS_AHEAD = 2
 LIST_LIMIT = 50
 
 
 def agenda(user, today: dt.date) -> dict:
     """今日督办: what the supervisor must do today, urgent first."""
-    checkins = CheckIn.objects.visible_to(user).select_related("team__line", "lead")
+    checkins = (
+        CheckIn.objects.visible_to(user)
+        .select_related("team__line", "lead")
+        .only(*CHECKIN_ROW_FIELDS)
+    )
     matters = Matter.objects.visible_to(user).open().select_related("team", "owner")
     plans = Plan.objects.visible_to(user).select_related("team", "lead")
     overdue = checkins.overdue(today).order_by("date", "team__name")
+    today_checkins = checkins.filter(date=today).order_by(
+        "-urgent", "team__line__name", "team__name", "agreed_time", "pk"
+    )
     return {
         "urgent_matters": list(matters.filter(priority=Priority.URGENT).order_by("deadline")),
-        "today_checkins": list(
-            checkins.filter(date=today).order_by(
-                "-urgent", "team__line__name", "team__name", "agreed_time", "pk"
-            )
-        ),
-        "overdue_checkins": list(overdue[:LIST_LIMIT]),
+        "today_checkins": list(today_checkins[:AGENDA_ROWS]),
+        "today_checkin_count": today_checkins.count(),
+        "overdue_checkins": list(overdue[:AGENDA_ROWS]),
         "overdue_checkin_count": overdue.count(),
         "matters_due": list(
             matters.exclude(priority=Priority.URGENT)
@@ -64,7 +85,7 @@ def agenda(user, today: dt.date) -> dict:
 
 def todo(user, today: dt.date) -> dict:
     """我的待办: what a lead owes — plans to submit, milestones, check-ins with them, matters."""
-    plans = Plan.objects.visible_to(user).filter(lead=user).select_related("team")
+    plans = Plan.objects.visible_to(user).filter(lead=user).select_related("team", "risk", "matter")
     return {
         "plans_to_submit": list(
             plans.filter(status__in=[PlanStatus.DEMANDED, PlanStatus.RETURNED]).order_by(
@@ -82,7 +103,7 @@ def todo(user, today: dt.date) -> dict:
             CheckIn.objects.visible_to(user)
             .open()
             .filter(lead=user, date__lte=today + dt.timedelta(days=TODO_DAYS_AHEAD))
-            .select_related("team")
+            .select_related("team", "lead")
             .order_by("date", "agreed_time")[:LIST_LIMIT]
         ),
         "matters": list(

@@ -1,6 +1,8 @@
 from decimal import Decimal
+from functools import lru_cache
 
 from django import forms, template
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -40,3 +42,17 @@ def wan(value) -> str:
 def get_item(mapping, key):
     """``row|get_item:"d30"``: a dict value by a key held in a variable."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def choice(obj, field_name: str) -> str:
+    """``checkin|choice:"status"``: the label of a choice, from a per-language cached map.
+
+    Django's get_FOO_display rebuilds the map on every call; long lists feel it.
+    """
+    return _labels(type(obj), field_name, get_language()).get(getattr(obj, field_name), "")
+
+
+@lru_cache(maxsize=256)
+def _labels(model, field_name: str, language: str) -> dict:
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}

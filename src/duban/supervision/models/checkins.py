@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from duban.core.models import VersionedModel
+from duban.core.urls import detail_url
 from duban.org.choices import Role, TeamKind
 from duban.org.models import BusinessLine, Team, User
 from duban.supervision.choices import (
@@ -218,7 +219,7 @@ class CheckIn(Escalating, VersionedModel):
         return f"{self.date:%m-%d} {self.team} · {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("supervision:checkin_detail", args=[self.pk])
+        return detail_url("supervision:checkin_detail", self.pk)
 
     def can_be_edited_by(self, user) -> bool:
         return user.role in {Role.ADMIN, Role.SUPERVISOR}

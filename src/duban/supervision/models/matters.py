@@ -1,10 +1,10 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from duban.core.models import VersionedModel
+from duban.core.urls import detail_url
 from duban.org.models import Team, User
 from duban.supervision.choices import (
     OPEN_MATTER_STATUSES,
@@ -85,7 +85,7 @@ class Matter(Escalating, VersionedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("supervision:matter_detail", args=[self.pk])
+        return detail_url("supervision:matter_detail", self.pk)
 
     @property
     def is_open(self) -> bool:

@@ -1,11 +1,11 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from duban.core.models import VersionedModel
+from duban.core.urls import detail_url
 from duban.org.models import Employee, Team, User
 from duban.supervision.choices import PENDING_PLAN_STATUSES, PlanStatus
 from duban.supervision.models.base import Escalating
@@ -87,7 +87,7 @@ class Plan(Escalating, VersionedModel):
         return f"{self.subject} · {self.lead}"
 
     def get_absolute_url(self) -> str:
-        return reverse("supervision:plan_detail", args=[self.pk])
+        return detail_url("supervision:plan_detail", self.pk)
 
     @property
     def subject(self):

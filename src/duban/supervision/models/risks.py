@@ -1,10 +1,10 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from duban.core.models import VersionedModel
+from duban.core.urls import detail_url
 from duban.org.choices import Role
 from duban.org.models import BusinessLine, Team, User
 from duban.supervision.choices import ACTIVE_RISK_STATUSES, Area, RiskLevel, RiskStatus
@@ -81,7 +81,7 @@ class Risk(VersionedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("supervision:risk_detail", args=[self.pk])
+        return detail_url("supervision:risk_detail", self.pk)
 
     @property
     def is_active(self) -> bool:

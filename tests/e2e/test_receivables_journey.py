@@ -1,0 +1,61 @@
+"""Receivables in a browser: upload the AR table → preview → commit → aging updates →
+the risk is on the supervisor's agenda → a plan is demanded (issue 4)."""
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from django.test import override_settings
+from django.utils import timezone
+
+from duban.supervision.models import Plan
+from duban.supervision.tick import tick
+from tests.base import make_cast
+from tests.e2e.browser import BrowserTestCase
+
+
+@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="duban-e2e-media-"))
+class ReceivablesJourneyTests(BrowserTestCase):
+    def setUp(self):
+        self.cast = make_cast()
+
+    def ar_table(self) -> Path:
+        overdue = timezone.localdate() - dt.timedelta(days=40)
+        text = (
+            "应收账款账龄表（单位：元）\n"
+            "客户名称,发票号码,团队,负责主管,到期日,金额（元）,已回款\n"
+            f'宏达建设有限公司,INV-900,电销一组,维盛,{overdue:%Y年%-m月%-d日},"￥860,000.00",0\n'
+            f"瑞丰贸易有限公司,INV-901,电销一组,维盛,{overdue:%Y/%m/%d},12.5万,0\n"
+            '合计,,,,,"985,000.00",0\n'
+        )
+        path = Path(tempfile.mkdtemp()) / "应收账表.csv"
+        path.write_bytes(text.encode("gbk"))
+        return path
+
+    def test_from_upload_to_a_demanded_plan(self):
+        lead = self.sign_in(self.new_page(), "weisheng")
+        lead.goto(self.live_server_url + "/receivables/import/")
+        lead.set_input_files("#id_file", str(self.ar_table()))
+        lead.get_by_role("button", name="上传并检查").click()
+        lead.wait_for_selector("text=全部行检查通过")
+        assert lead.inner_text("#count-new") == "2"
+        self.screenshot(lead, "ar-import-preview")
+        lead.get_by_role("button", name="确认导入").click()
+        lead.wait_for_selector("text=导入完成：新增 2 行")
+
+        lead.goto(self.live_server_url + "/receivables/aging/")
+        assert "985,000.00" in lead.inner_text("#aging-table")
+        assert lead.locator("#aging-chart canvas").count() == 1
+
+        tick(today=timezone.localdate())  # as cron does
+        supervisor = self.sign_in(self.new_page(), "duban")
+        risk = supervisor.get_by_role("link", name="大额应收已逾期：宏达建设有限公司 ¥860,000.00")
+        risk.click()
+        supervisor.get_by_role("link", name="倒逼方案").click()
+        due = timezone.localdate() + dt.timedelta(days=2)
+        supervisor.fill("#id_submit_by", due.isoformat())
+        supervisor.fill("#id_request", "说明延期原因，给出催款节奏和节点")
+        supervisor.get_by_role("button", name="要求主管提交方案").click()
+        supervisor.wait_for_selector("text=已要求 维盛 提交方案")
+        self.screenshot(supervisor, "ar-plan-demanded")
+        assert Plan.objects.filter(risk__key__startswith="ar-large:").count() == 1
