@@ -19,7 +19,7 @@ from duban.supervision.choices import (
 from duban.supervision.models import CheckIn, Matter, Milestone, Plan, Risk
 
 NEW_RISK_DAYS = 7
-AGENDA_ROWS = 30  # per list on the agenda; the rest are one click away
+AGENDA_ROWS = 20  # per long list on the agenda; the rest are one click away
 CHECKIN_ROW_FIELDS = [  # what a row of check-ins shows (supervision/_checkins.html)
     "date",
     "agreed_time",
@@ -38,6 +38,19 @@ CHECKIN_ROW_FIELDS = [  # what a row of check-ins shows (supervision/_checkins.h
 ]
 TODO_DAYS_AHEAD = 2
 LIST_LIMIT = 50
+
+
+class Capped(list):
+    """The first rows of a list, and whether there are more (without counting them)."""
+
+    more = False
+
+
+def capped(queryset) -> Capped:
+    rows = list(queryset[: AGENDA_ROWS + 1])
+    result = Capped(rows[:AGENDA_ROWS])
+    result.more = len(rows) > AGENDA_ROWS
+    return result
 
 
 def agenda(user, today: dt.date) -> dict:
@@ -59,7 +72,7 @@ def agenda(user, today: dt.date) -> dict:
         "today_checkin_count": today_checkins.count(),
         "overdue_checkins": list(overdue[:AGENDA_ROWS]),
         "overdue_checkin_count": overdue.count(),
-        "matters_due": list(
+        "matters_due": capped(
             matters.exclude(priority=Priority.URGENT)
             .filter(deadline__lte=today)
             .order_by("deadline")
@@ -73,7 +86,7 @@ def agenda(user, today: dt.date) -> dict:
             .select_related("version__plan__team", "owner")
             .order_by("due_date")
         ),
-        "new_red_risks": list(
+        "new_red_risks": capped(
             Risk.objects.visible_to(user)
             .active()
             .filter(level=RiskLevel.RED, opened_on__gte=today - dt.timedelta(days=NEW_RISK_DAYS))
