@@ -249,3 +249,21 @@ class SummaryLinkTests(BaseTestCase):
             .data
         )
         self.assertEqual(sum(r.outstanding for r in listed), report["over_6m"])
+
+
+class ListDefaultsTests(BaseTestCase):
+    def test_the_list_shows_what_is_owed_unless_asked_for_all(self):
+        receivable(
+            self.team_a,
+            "PAID",
+            due=dt.date(2026, 1, 1),
+            amount="100.00",
+            paid="100.00",
+            status="settled",
+        )
+        self.client.force_login(self.supervisor)
+        url = reverse("receivables:receivable_list")
+        shown = [r.number for r in self.client.get(url).context["table"].data]
+        self.assertEqual(shown, ["INV-A-001"])
+        every = [r.number for r in self.client.get(url, {"status": ""}).context["table"].data]
+        self.assertEqual(sorted(every), ["INV-A-001", "PAID"])

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -8,23 +9,54 @@ from duban.receivables.aging import overdue_q, with_bucket
 from duban.receivables.choices import Bucket, Category, ReceivableStatus
 from duban.receivables.models import Customer, Receivable
 
+ALL = _("全部")
+YES_NO = forms.Select(choices=[("", ALL), ("true", _("是")), ("false", _("否"))])
+
+
+class BucketSelect(forms.Select):
+    """One bucket chosen in the form; links (the aging summary) may pass several."""
+
+    def value_from_datadict(self, data, files, name):
+        return [value for value in data.getlist(name) if value] if hasattr(data, "getlist") else []
+
+    def format_value(self, value):
+        return (
+            [str(v) for v in value][:1]
+            if isinstance(value, list | tuple)
+            else super().format_value(value)
+        )
+
 
 class ReceivableFilterSet(django_filters.FilterSet):
     """The receivables list's filters: the page, its export and the aging links use this set."""
 
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    team = django_filters.ModelChoiceFilter(label=_("团队"), queryset=Team.objects.none())
+    team = django_filters.ModelChoiceFilter(
+        label=_("团队"), queryset=Team.objects.none(), empty_label=ALL
+    )
     lead = django_filters.ModelChoiceFilter(
-        label=_("负责主管"), queryset=User.objects.none(), null_label=_("未指定")
+        label=_("负责主管"), queryset=User.objects.none(), null_label=_("未指定"), empty_label=ALL
     )
-    customer = django_filters.ModelChoiceFilter(label=_("客户"), queryset=Customer.objects.none())
-    category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=ReceivableStatus.choices)
+    # set by links (a customer's page, the aging report): a company may have thousands
+    customer = django_filters.ModelChoiceFilter(
+        label=_("客户"), queryset=Customer.objects.none(), widget=forms.HiddenInput
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("类别"), choices=Category.choices, empty_label=ALL
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=ReceivableStatus.choices, empty_label=ALL
+    )
     bucket = django_filters.MultipleChoiceFilter(
-        label=_("账龄"), choices=Bucket.choices, method="filter_bucket"
+        label=_("账龄"),
+        choices=Bucket.choices,
+        method="filter_bucket",
+        widget=BucketSelect(choices=[("", ALL), *Bucket.choices]),
     )
-    overdue = django_filters.BooleanFilter(label=_("已逾期"), method="filter_overdue")
-    large = django_filters.BooleanFilter(label=_("大额"), method="filter_large")
+    overdue = django_filters.BooleanFilter(
+        label=_("已逾期"), method="filter_overdue", widget=YES_NO
+    )
+    large = django_filters.BooleanFilter(label=_("大额"), method="filter_large", widget=YES_NO)
 
     class Meta:
         model = Receivable

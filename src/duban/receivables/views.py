@@ -17,7 +17,7 @@ from duban.core.transitions import TransitionError
 from duban.org.choices import Role
 from duban.receivables import selectors, services
 from duban.receivables.aging import aging_table
-from duban.receivables.choices import Bucket
+from duban.receivables.choices import Bucket, ReceivableStatus
 from duban.receivables.filters import ReceivableFilterSet
 from duban.receivables.forms import (
     ActionForm,
@@ -38,8 +38,11 @@ def _no_members(user) -> None:
 @login_required
 def receivable_list(request: HttpRequest) -> HttpResponse:
     _no_members(request.user)
+    data = request.GET.copy()
+    if not data or list(data) == ["export"]:
+        data["status"] = ReceivableStatus.OPEN  # what is still owed, unless asked otherwise
     filterset = ReceivableFilterSet(
-        request.GET,
+        data,
         queryset=selectors.receivables_for(request.user),
         user=request.user,
         today=timezone.localdate(),
@@ -51,11 +54,13 @@ def receivable_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(rows, EXPORT_COLUMNS, filename=name, sheet="应收账款")
     table = ReceivableTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    query = request.GET.copy()
+    query = data.copy()
     query["export"] = "xlsx"
+    chosen = filterset.form.cleaned_data.get("bucket") or []
     context = {
         "filter": filterset,
         "table": table,
+        "buckets_chosen": [label for value, label in Bucket.choices if value in chosen],
         "export_query": query.urlencode(),
         "can_import": request.user.role in EDITORS,
     }
