@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from duban.core.access import get_object_for_user
+from duban.core.exporting import table_response
 from duban.core.history import history_of
 from duban.core.services import StaleEditError
 from duban.org import selectors
@@ -49,9 +50,16 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def employee_list(request: HttpRequest) -> HttpResponse:
     employees = Employee.objects.visible_to(request.user).select_related("team", "user")
     filterset = EmployeeFilterSet(request.GET, queryset=employees, user=request.user)
+    if request.GET.get("export") == "xlsx":
+        return table_response(EmployeeTable(filterset.qs), filename="员工.xlsx", sheet="员工")
     table = EmployeeTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    context = {"filter": filterset, "table": table, "can_add": request.user.role in EDITORS}
+    context = {
+        "filter": filterset,
+        "table": table,
+        "can_add": request.user.role in EDITORS,
+        "can_export": True,
+    }
     return render(request, "org/employee_list.html", context)
 
 

@@ -54,14 +54,12 @@ def receivable_list(request: HttpRequest) -> HttpResponse:
         return xlsx_response(rows, EXPORT_COLUMNS, filename=name, sheet="应收账款")
     table = ReceivableTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    query = data.copy()
-    query["export"] = "xlsx"
     chosen = filterset.form.cleaned_data.get("bucket") or []
     context = {
         "filter": filterset,
         "table": table,
         "buckets_chosen": [label for value, label in Bucket.choices if value in chosen],
-        "export_query": query.urlencode(),
+        "can_export": True,
         "can_import": request.user.role in EDITORS,
     }
     return render(request, "receivables/receivable_list.html", context)

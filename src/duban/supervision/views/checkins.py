@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from duban.core.access import get_object_for_user
+from duban.core.exporting import table_response
 from duban.core.history import history_of
 from duban.core.services import StaleEditError
 from duban.org.choices import Role
@@ -82,10 +83,14 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
     filterset = CheckInFilterSet(
         request.GET, queryset=checkins, user=request.user, today=timezone.localdate()
     )
+    if request.GET.get("export") == "xlsx":
+        return table_response(
+            CheckInTable(filterset.qs), filename="督办跟进.xlsx", sheet="督办跟进"
+        )
     table = CheckInTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     can_add = request.user.role in {Role.ADMIN, Role.SUPERVISOR}
-    context = {"filter": filterset, "table": table, "can_add": can_add}
+    context = {"filter": filterset, "table": table, "can_add": can_add, "can_export": True}
     return render(request, "supervision/checkin_list.html", context)
 
 

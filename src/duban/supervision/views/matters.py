@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from duban.core.access import get_object_for_user
+from duban.core.exporting import table_response
 from duban.core.history import history_of
 from duban.core.services import StaleEditError
 from duban.supervision import services
@@ -22,9 +23,16 @@ from duban.supervision.views.common import require_supervisor, run_action
 def matter_list(request: HttpRequest) -> HttpResponse:
     matters = Matter.objects.visible_to(request.user).select_related("team", "owner")
     filterset = MatterFilterSet(request.GET, queryset=matters, user=request.user)
+    if request.GET.get("export") == "xlsx":
+        return table_response(MatterTable(filterset.qs), filename="督办事项.xlsx", sheet="督办事项")
     table = MatterTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    context = {"filter": filterset, "table": table, "can_add": is_supervisor(request.user)}
+    context = {
+        "filter": filterset,
+        "table": table,
+        "can_add": is_supervisor(request.user),
+        "can_export": True,
+    }
     return render(request, "supervision/matter_list.html", context)
 
 
