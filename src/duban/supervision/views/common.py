@@ -17,6 +17,15 @@ def run_action(request, target, action, success: str, **kwargs):
     return redirect(target)
 
 
+def run_form_action(request, target, form_class, action, success: str, invalid: str, **kwargs):
+    """A POST whose form feeds a service step: refused forms and steps come back as messages."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect(target)
+    return run_action(request, target, action, success, **kwargs, **form.cleaned_data)
+
+
 def require_supervisor(user) -> None:
     if not is_supervisor(user):
         raise PermissionDenied

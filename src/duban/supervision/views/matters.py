@@ -16,7 +16,7 @@ from duban.supervision.forms import ChaseForm, MatterForm, ReasonForm, VerifyFor
 from duban.supervision.models import Matter, Risk
 from duban.supervision.scoping import is_supervisor
 from duban.supervision.tables import MatterTable
-from duban.supervision.views.common import require_supervisor, run_action
+from duban.supervision.views.common import require_supervisor, run_action, run_form_action
 
 
 @login_required
@@ -105,18 +105,15 @@ def matter_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @require_POST
 def matter_verify(request: HttpRequest, pk: int) -> HttpResponse:
     matter = get_object_for_user(Matter, request.user, pk=pk)
-    form = VerifyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择验证结论。"))
-        return redirect(matter)
-    return run_action(
+    return run_form_action(
         request,
         matter,
+        VerifyForm,
         services.matter_verify,
         _("已记录验证结论。"),
+        _("请选择验证结论。"),
         matter=matter,
         by=request.user,
-        **form.cleaned_data,
     )
 
 
@@ -143,16 +140,13 @@ def matter_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def matter_chase(request: HttpRequest, pk: int) -> HttpResponse:
     matter = get_object_for_user(Matter, request.user, pk=pk)
-    form = ChaseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写催办内容。"))
-        return redirect(matter)
-    return run_action(
+    return run_form_action(
         request,
         matter,
+        ChaseForm,
         services.matter_chase,
         _("已记录催办。"),
+        _("请填写催办内容。"),
         matter=matter,
         by=request.user,
-        **form.cleaned_data,
     )

@@ -23,7 +23,7 @@ from duban.supervision.forms import (
 )
 from duban.supervision.models import Matter, Milestone, Plan, Risk
 from duban.supervision.scoping import is_supervisor
-from duban.supervision.views.common import require_supervisor, run_action
+from duban.supervision.views.common import require_supervisor, run_action, run_form_action
 
 
 def _subject(request):
@@ -144,19 +144,15 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_object_for_user(
         Milestone.objects.select_related("version__plan__team"), request.user, pk=pk
     )
-    plan = milestone.version.plan
-    form = MilestoneDoneForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写完成日期和完成依据。"))
-        return redirect(plan)
-    return run_action(
+    return run_form_action(
         request,
-        plan,
+        milestone.version.plan,
+        MilestoneDoneForm,
         services.milestone_done,
         _("节点已确认完成。"),
+        _("请填写完成日期和完成依据。"),
         milestone=milestone,
         by=request.user,
-        **form.cleaned_data,
     )
 
 
@@ -164,19 +160,16 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_verify(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_for_user(Plan, request.user, pk=pk)
-    form = VerifyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择验证结论。"))
-        return redirect(plan)
-    return run_action(
+    return run_form_action(
         request,
         plan,
+        VerifyForm,
         services.plan_verify,
         _("已记录验证结论。"),
+        _("请选择验证结论。"),
         plan=plan,
         by=request.user,
         today=timezone.localdate(),
-        **form.cleaned_data,
     )
 
 
