@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 
 from duban.core.importing import Column, Importer, Preview, Row, RowError
@@ -185,11 +185,7 @@ class TableImporter(ReceivableImporter):
 
     def write(self, preview: Preview, *, batch) -> None:
         super().write(preview, batch=batch)
-        numbers = [
-            row.values["number"] for row in [*preview.new, *preview.changed, *preview.unchanged]
-        ]
-        previous = TableVersion.objects.order_by("-as_of", "-pk").first()
-        in_table = Receivable.objects.filter(number__in=numbers)
+        rows = [row.values for row in [*preview.new, *preview.changed, *preview.unchanged]]
         settled = [
             r.values["number"]
             for r in preview.changed
@@ -198,34 +194,40 @@ class TableImporter(ReceivableImporter):
         version = TableVersion.objects.create(
             batch=batch,
             as_of=self.as_of,
-            rows=len(numbers),
-            total_outstanding=in_table.aggregate(total=Sum("outstanding"))["total"] or 0,
+            rows=len(rows),
+            total_outstanding=sum((r["outstanding"] for r in rows), Decimal("0.00")),
             new_count=len(preview.new),
             settled_count=len(settled),
             changed_count=len(preview.changed),
-            aged_count=self._aged(in_table, previous),
+            aged_count=self._aged([r["number"] for r in rows]),
             changes={
                 "new": [r.values["number"] for r in preview.new][:200],
                 "settled": settled[:200],
                 "changed": [r.values["number"] for r in preview.changed][:200],
             },
         )
-        version.teams.set(in_table.values_list("team_id", flat=True).distinct())
+        version.teams.set({r["team_id"] for r in rows})
 
-    def _aged(self, receivables, previous) -> int:
+    def _aged(self, numbers: list[str]) -> int:
         """Open rows that moved to an older aging bucket since the previous version."""
+        previous = TableVersion.objects.order_by("-as_of", "-pk").first()  # before this one
         if previous is None:
             return 0
         basis = Settings.current().aging_basis
-        return (
-            receivables.filter(outstanding__gt=0)
-            .annotate(
-                before=bucket_expression(previous.as_of, basis),
-                now=bucket_expression(self.as_of, basis),
+        moved = 0
+        for start in range(0, len(numbers), CHUNK):  # SQLite caps the parameters of a query
+            moved += (
+                Receivable.objects.filter(
+                    number__in=numbers[start : start + CHUNK], outstanding__gt=0
+                )
+                .annotate(
+                    before=bucket_expression(previous.as_of, basis),
+                    now=bucket_expression(self.as_of, basis),
+                )
+                .exclude(before=F("now"))
+                .count()
             )
-            .exclude(before=F("now"))
-            .count()
-        )
+        return moved
 
 
 def table_importer(user, options: dict) -> TableImporter:
