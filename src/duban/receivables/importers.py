@@ -32,6 +32,14 @@ FIELDS = [  # compared with the database to tell changed from unchanged
 ]
 
 
+def _customer_ids(names: set[str]) -> dict[str, int]:
+    ordered, ids = sorted(names), {}
+    for start in range(0, len(ordered), CHUNK):  # SQLite caps the parameters of a query
+        chunk = ordered[start : start + CHUNK]
+        ids.update(Customer.objects.filter(name__in=chunk).values_list("name", "pk"))
+    return ids
+
+
 def parse_category(value) -> str:
     text = parse_text(value)
     if not text:
@@ -154,11 +162,11 @@ class ReceivableImporter(Importer):
 
     def write(self, preview: Preview, *, batch) -> None:
         names = {row.values["customer"] for row in [*preview.new, *preview.changed]}
-        known = dict(Customer.objects.filter(name__in=names).values_list("name", "pk"))
+        known = _customer_ids(names)
         Customer.objects.bulk_create(
             [Customer(name=name) for name in sorted(names - set(known))], batch_size=CHUNK
         )
-        known = dict(Customer.objects.filter(name__in=names).values_list("name", "pk"))
+        known = _customer_ids(names)
         Receivable.objects.bulk_create(
             [self._receivable(row, known, batch) for row in preview.new], batch_size=CHUNK
         )
