@@ -35,5 +35,7 @@ class Command(BaseCommand):
             str(workers),
             "--access-logfile",
             "-",
+            "--timeout",  # a 100,000-row table takes seconds to check and to import
+            "120",
         ]
         os.execv(sys.executable, argv)
