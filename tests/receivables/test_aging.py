@@ -267,3 +267,27 @@ class ListDefaultsTests(BaseTestCase):
         self.assertEqual(shown, ["INV-A-001"])
         every = [r.number for r in self.client.get(url, {"status": ""}).context["table"].data]
         self.assertEqual(sorted(every), ["INV-A-001", "PAID"])
+
+
+class ManyGroupsTests(BaseTestCase):
+    def test_beyond_the_largest_groups_the_rest_is_one_row_and_the_total_still_adds_up(self):
+        from duban.receivables import selectors
+
+        for n in range(5):
+            receivable(
+                self.team_a,
+                f"C{n}",
+                due=dt.date(2026, 1, 1),
+                amount=f"{n + 1}00.00",
+                customer=f"客户{n}",
+            )
+        original, selectors.REPORT_ROWS = selectors.REPORT_ROWS, 3
+        try:
+            self.client.force_login(self.supervisor)
+            context = self.client.get(reverse("receivables:aging"), {"by": "customer"}).context
+        finally:
+            selectors.REPORT_ROWS = original
+        shown = sum(row["total"] for row in context["rows"])
+        self.assertEqual(len(context["rows"]), 3)
+        self.assertEqual(context["rest"]["groups"], 3)
+        self.assertEqual(shown + context["rest"]["total"], context["company"]["total"])

@@ -1,9 +1,12 @@
 """Queries the receivables pages, exports and detectors share."""
 
 import datetime as dt
+from decimal import Decimal
 
 from duban.receivables.aging import aging_table
 from duban.receivables.models import Receivable, Settings
+
+REPORT_ROWS = 100  # the largest groups; the rest are added up in one row
 
 GROUPS = {  # aging report grouping → (field path, label path)
     "team": ("team", "team__name"),
@@ -28,4 +31,20 @@ def aging_report(user, *, today: dt.date, by: str | None) -> dict:
         names = dict(receivables.values_list(field, label).distinct())
         for row in rows:
             row["name"] = names.get(row["key"]) or "—"
-    return {"company": company[0] if company else None, "rows": rows, "settings": settings}
+    rest = rows[REPORT_ROWS:]
+    return {
+        "company": company[0] if company else None,
+        "rows": rows[:REPORT_ROWS],
+        "rest": _sum_rows(rest) if rest else None,
+        "settings": settings,
+    }
+
+
+def _sum_rows(rows: list[dict]) -> dict:
+    """The rows below the largest, added up, so the report still adds up to the total."""
+    total = {
+        key: sum((row[key] for row in rows), Decimal("0.00"))
+        for key in rows[0]
+        if key not in {"key", "name", "count"}
+    }
+    return {**total, "count": sum(row["count"] for row in rows), "groups": len(rows)}
