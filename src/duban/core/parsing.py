@@ -31,7 +31,8 @@ class ParseError(ValueError):
 
 def normalize_text(value) -> str:
     """Full-width to half-width (NFKC), trimmed, inner spaces kept."""
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    text = str(value)
+    return text.strip() if text.isascii() else unicodedata.normalize("NFKC", text).strip()
 
 
 def is_blank(value) -> bool:

@@ -2,9 +2,10 @@
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from duban.core.importing import Column, Importer, Preview, Row, RowError
 from duban.core.parsing import ParseError, normalize_text, parse_date, parse_money, parse_text
@@ -40,15 +41,26 @@ def _customer_ids(names: set[str]) -> dict[str, int]:
     return ids
 
 
+@lru_cache(maxsize=8)
+def _categories(language: str) -> dict[str, str]:
+    """Category codes and labels (Chinese, and the current language's) → code."""
+    names = {choice: choice for choice in Category.values}
+    for choice, label in Category.choices:
+        names[normalize_text(label)] = choice
+        with translation.override("zh-hans"):
+            names[normalize_text(label)] = choice
+    return names
+
+
 def parse_category(value) -> str:
     text = parse_text(value)
     if not text:
         return Category.HISTORICAL
-    for choice, label in Category.choices:
-        if normalize_text(text) in {choice, normalize_text(label)}:
-            return choice
-    names = "、".join(str(label) for _, label in Category.choices)
-    raise ParseError(f'无法识别的类别 "{text}"，可填：{names}')
+    found = _categories(translation.get_language()).get(normalize_text(text))
+    if found is None:
+        names = "、".join(str(label) for _, label in Category.choices)
+        raise ParseError(f'无法识别的类别 "{text}"，可填：{names}')
+    return found
 
 
 def text(max_length):

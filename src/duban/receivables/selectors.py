@@ -8,11 +8,7 @@ from duban.receivables.models import Receivable, Settings
 
 REPORT_ROWS = 100  # the largest groups; the rest are added up in one row
 
-GROUPS = {  # aging report grouping → (field path, label path)
-    "team": ("team", "team__name"),
-    "lead": ("lead", "lead__name"),
-    "customer": ("customer", "customer__name"),
-}
+GROUPS = {"team": "team", "lead": "lead", "customer": "customer"}  # report grouping → field
 
 
 def receivables_for(user):
@@ -20,20 +16,23 @@ def receivables_for(user):
 
 
 def aging_report(user, *, today: dt.date, by: str | None) -> dict:
-    """Aging by team, lead or customer (or the company), within what the user may see."""
+    """Aging by team, lead or customer, and for all, within what the user may see.
+
+    One grouped query: the company row is the sum of the group rows.
+    """
     settings = Settings.current()
     receivables = Receivable.objects.visible_to(user).open()
-    company = aging_table(receivables, today=today, basis=settings.aging_basis)
-    rows = []
-    if by in GROUPS:
-        field, label = GROUPS[by]
-        rows = aging_table(receivables, today=today, basis=settings.aging_basis, by=field)
-        names = dict(receivables.values_list(field, label).distinct())
-        for row in rows:
-            row["name"] = names.get(row["key"]) or "—"
+    field = GROUPS.get(by, GROUPS["team"])
+    rows = aging_table(receivables, today=today, basis=settings.aging_basis, by=field)
+    model = Receivable._meta.get_field(field).related_model
+    names = dict(
+        model.objects.filter(pk__in=[r["key"] for r in rows]).values_list("pk", NAMES[field])
+    )
+    for row in rows:
+        row["name"] = names.get(row["key"]) or "—"
     rest = rows[REPORT_ROWS:]
     return {
-        "company": company[0] if company else None,
+        "company": _sum_rows(rows) if rows else None,
         "rows": rows[:REPORT_ROWS],
         "rest": _sum_rows(rest) if rest else None,
         "settings": settings,
