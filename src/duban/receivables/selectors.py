@@ -25,9 +25,8 @@ def aging_report(user, *, today: dt.date, by: str | None) -> dict:
     field = GROUPS.get(by, GROUPS["team"])
     rows = aging_table(receivables, today=today, basis=settings.aging_basis, by=field)
     model = Receivable._meta.get_field(field).related_model
-    names = dict(
-        model.objects.filter(pk__in=[r["key"] for r in rows]).values_list("pk", NAMES[field])
-    )
+    keys = [row["key"] for row in rows]
+    names = dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
     for row in rows:
         row["name"] = names.get(row["key"]) or "—"
     rest = rows[REPORT_ROWS:]
