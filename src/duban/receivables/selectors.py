@@ -25,14 +25,14 @@ def aging_report(user, *, today: dt.date, by: str | None) -> dict:
     field = GROUPS.get(by, GROUPS["team"])
     rows = aging_table(receivables, today=today, basis=settings.aging_basis, by=field)
     model = Receivable._meta.get_field(field).related_model
-    keys = [row["key"] for row in rows]
-    names = dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
-    for row in rows:
+    shown = rows[:REPORT_ROWS]
+    names = dict(model.objects.filter(pk__in=[r["key"] for r in shown]).values_list("pk", "name"))
+    for row in shown:
         row["name"] = names.get(row["key"]) or "—"
     rest = rows[REPORT_ROWS:]
     return {
         "company": _sum_rows(rows) if rows else None,
-        "rows": rows[:REPORT_ROWS],
+        "rows": shown,
         "rest": _sum_rows(rest) if rest else None,
         "settings": settings,
     }
