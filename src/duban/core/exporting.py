@@ -53,33 +53,44 @@ def write_xlsx(rows: Iterable, columns: list[ExportColumn], *, sheet: str, targe
         ws.set_column(index, index, column.width)
         ws.write_string(0, index, column.header, bold)
     ws.freeze_panes(1, 0)
+    writers = [_writer(ws, column.kind, money, date) for column in columns]
+    cells = list(enumerate(zip((c.value for c in columns), writers, strict=True)))
     count = 0
     for count, row in enumerate(rows, start=1):
-        for index, column in enumerate(columns):
-            _write(ws, count, index, column.value(row), column.kind, money, date)
+        for index, (value, write) in cells:
+            write(count, index, value(row))
     ws.autofilter(0, 0, max(count, 1), len(columns) - 1)
     book.close()
     return count
 
 
-def _write(ws, row, col, value, kind, money, date):
-    if value is None or value == "":
-        ws.write_blank(row, col, None)
-    elif kind == "money" and isinstance(value, Decimal | int | float):
-        ws.write_number(row, col, float(value), money)
-    elif kind == "number" and isinstance(value, Decimal | int | float):
-        ws.write_number(row, col, float(value))
-    elif kind == "date" and isinstance(value, dt.date):
+def _writer(ws, kind, money, date):
+    """A cell writer for one column kind: numbers and dates typed, text neutralised."""
+
+    def text(row, col, value):
+        if value is None or value == "":
+            return
+        ws.write_string(row, col, neutralize(value if isinstance(value, str) else str(value)))
+
+    def number(row, col, value, cell_format=None):
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            ws.write_number(row, col, float(value), cell_format)
+        else:
+            text(row, col, value)
+
+    def when(row, col, value):
         if isinstance(value, dt.datetime):
-            value = timezone.localtime(value).replace(tzinfo=None)
-        ws.write_datetime(
-            row,
-            col,
-            value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time()),
-            date,
-        )
-    else:
-        ws.write_string(row, col, neutralize(str(value)))
+            ws.write_datetime(row, col, timezone.localtime(value).replace(tzinfo=None), date)
+        elif isinstance(value, dt.date):
+            ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), date)  # noqa: DTZ001
+        else:
+            text(row, col, value)
+
+    if kind == "money":
+        return lambda row, col, value: number(row, col, value, money)
+    if kind == "number":
+        return number
+    return when if kind == "date" else text
 
 
 def xlsx_response(rows, columns: list[ExportColumn], *, filename: str, sheet: str):
@@ -120,12 +131,16 @@ TYPED = (str, int, float, Decimal, dt.date)
 
 
 def _cell(accessor, field):
-    labels = dict(field.flatchoices) if field is not None and field.choices else None
+    labels = (
+        {value: str(label) for value, label in field.flatchoices}
+        if field is not None and field.choices
+        else None
+    )
 
     def value(record):
         raw = accessor.resolve(record, quiet=True)
         if labels is not None:
-            return str(labels.get(raw, raw or ""))
+            return labels.get(raw, raw or "")
         if isinstance(raw, bool):
             return "是" if raw else "否"
         return raw if raw is None or isinstance(raw, TYPED) else str(raw)

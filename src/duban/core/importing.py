@@ -46,7 +46,18 @@ class RowError:
 class Row:
     line: int
     values: dict
-    raw: dict  # field -> the cell as it was in the file
+    cells: list  # the file's cells, kept as they are (only errors and samples show them)
+    columns: dict[str, int]  # field -> index of its cell
+
+    @property
+    def raw(self) -> dict[str, str]:
+        """Field -> the cell as it was in the file."""
+        return {
+            name: ""
+            if index >= len(self.cells) or self.cells[index] is None
+            else str(self.cells[index])
+            for name, index in self.columns.items()
+        }
 
 
 @dataclass
@@ -140,11 +151,11 @@ class Importer:
 
     def _parse(self, line, cells, mapping, labels) -> tuple[Row, list[RowError]]:
         columns = {column.field: column for column in self.columns}
-        row, errors = Row(line, {}, {}), []
+        row = Row(line, {}, cells, {name: index for index, name in mapping.items()})
+        errors = []
         for index, name in mapping.items():
             raw = cells[index] if index < len(cells) else None
             column = columns[name]
-            row.raw[name] = "" if raw is None else str(raw)
             try:
                 value = column.parse(raw)
             except ParseError as exc:

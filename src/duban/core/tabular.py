@@ -59,13 +59,13 @@ def read_table(data: bytes, filename: str, *, known_headers: Iterable[str]) -> T
     headers, depth = _flatten_header(grid, merged, header_index, known)
     rows, skipped = [], []
     for index in range(header_index + depth, len(grid)):
-        cells = grid[index] + [""] * (len(headers) - len(grid[index]))
+        cells = grid[index]  # kept as read: no copy per row of a large table
         if all(is_blank(cell) for cell in cells):
             continue
         if _is_total_row(cells):
             skipped.append(index + 1)
             continue
-        rows.append((index + 1, cells[: len(headers)]))
+        rows.append((index + 1, cells))
     return Table(headers, rows, header_index + 1, sheet, skipped)
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 from django.db.models import F
 from django.utils import timezone, translation
 
+from duban.core.bulk import insert_rows
 from duban.core.importing import Column, Importer, Preview, Row, RowError
 from duban.core.parsing import ParseError, normalize_text, parse_date, parse_money, parse_text
 from duban.org.models import Team
@@ -179,11 +180,18 @@ class ReceivableImporter(Importer):
             [Customer(name=name) for name in sorted(names - set(known))], batch_size=CHUNK
         )
         known = _customer_ids(names)
-        Receivable.objects.bulk_create(
-            [self._receivable(row, known, batch) for row in preview.new], batch_size=CHUNK
+        insert_rows(
+            Receivable,
+            ["number", *FIELDS, "version", "batch"],
+            ((row.values["number"], *self._values(row, known), 1, batch.pk) for row in preview.new),
         )
         changed = [self._receivable(row, known, batch) for row in preview.changed]
         Receivable.objects.bulk_update(changed, [*FIELDS, "version", "batch"], batch_size=CHUNK)
+
+    def _values(self, row: Row, customers: dict) -> list:
+        """The row's FIELDS, in order, as they go into the database."""
+        values = row.values | {"customer_id": customers[row.values["customer"]]}
+        return [values.get(field) for field in FIELDS]
 
     def _receivable(self, row: Row, customers: dict, batch) -> Receivable:
         values = {f: row.values.get(f) for f in FIELDS}

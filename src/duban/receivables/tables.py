@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from duban.core.exporting import ExportColumn
+from duban.core.labels import choice_label
 from duban.core.templatetags.duban import money
 from duban.receivables.models import Receivable
 
@@ -55,7 +56,7 @@ EXPORT_COLUMNS = [
     ExportColumn("团队", _text("team.name")),
     ExportColumn("负责主管", lambda r: r.lead.display_name if r.lead else ""),
     ExportColumn("项目", _text("project_name"), width=24),
-    ExportColumn("类别", lambda r: r.get_category_display()),
+    ExportColumn("类别", lambda r: choice_label(r, "category")),
     ExportColumn("开票日期", _text("invoice_date"), kind="date"),
     ExportColumn("到期日", _text("due_date"), kind="date"),
     ExportColumn("约定付款日", _text("agreed_payment_date"), kind="date"),
@@ -63,6 +64,6 @@ EXPORT_COLUMNS = [
     ExportColumn("应收金额", _text("amount"), kind="money"),
     ExportColumn("已回款", _text("paid"), kind="money"),
     ExportColumn("未回款", _text("outstanding"), kind="money"),
-    ExportColumn("状态", lambda r: r.get_status_display()),
+    ExportColumn("状态", lambda r: choice_label(r, "status")),
     ExportColumn("备注", _text("note"), width=30),
 ]

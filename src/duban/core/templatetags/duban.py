@@ -1,8 +1,8 @@
 from decimal import Decimal
-from functools import lru_cache
 
 from django import forms, template
-from django.utils.translation import get_language
+
+from duban.core.labels import choice_label
 
 register = template.Library()
 
@@ -46,13 +46,5 @@ def get_item(mapping, key):
 
 @register.filter
 def choice(obj, field_name: str) -> str:
-    """``checkin|choice:"status"``: the label of a choice, from a per-language cached map.
-
-    Django's get_FOO_display rebuilds the map on every call; long lists feel it.
-    """
-    return _labels(type(obj), field_name, get_language()).get(getattr(obj, field_name), "")
-
-
-@lru_cache(maxsize=256)
-def _labels(model, field_name: str, language: str) -> dict:
-    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+    """``checkin|choice:"status"``: a choice's label, from a per-language cache."""
+    return choice_label(obj, field_name)

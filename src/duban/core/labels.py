@@ -1,0 +1,15 @@
+"""Choice labels from a per-language cache: get_FOO_display rebuilds its map on every call,
+and long lists and exports call it for every row."""
+
+from functools import lru_cache
+
+from django.utils.translation import get_language
+
+
+def choice_label(obj, field_name: str) -> str:
+    return _labels(type(obj), field_name, get_language()).get(getattr(obj, field_name), "")
+
+
+@lru_cache(maxsize=256)
+def _labels(model, field_name: str, language: str) -> dict:
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
