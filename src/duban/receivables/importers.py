@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone, translation
 
@@ -42,14 +43,13 @@ def _customer_ids(names: set[str]) -> dict[str, int]:
     return ids
 
 
-@lru_cache(maxsize=8)
-def _categories(language: str) -> dict[str, str]:
-    """Category codes and labels (Chinese, and the current language's) → code."""
+@lru_cache(maxsize=1)
+def _categories() -> dict[str, str]:
+    """Category codes and labels, in every language of the site → code."""
     names = {choice: choice for choice in Category.values}
-    for choice, label in Category.choices:
-        names[normalize_text(label)] = choice
-        with translation.override("zh-hans"):
-            names[normalize_text(label)] = choice
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names.update({normalize_text(label): choice for choice, label in Category.choices})
     return names
 
 
@@ -57,7 +57,7 @@ def parse_category(value) -> str:
     text = parse_text(value)
     if not text:
         return Category.HISTORICAL
-    found = _categories(translation.get_language()).get(normalize_text(text))
+    found = _categories().get(normalize_text(text))
     if found is None:
         names = "、".join(str(label) for _, label in Category.choices)
         raise ParseError(f'无法识别的类别 "{text}"，可填：{names}')
