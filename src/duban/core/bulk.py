@@ -48,8 +48,9 @@ def _copy(table: str, columns: str, rows) -> int:
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
-        for count, row in enumerate(rows, start=1):
+        for row in rows:
             copy.write_row(row)
+            count += 1
     return count
 
 
