@@ -37,12 +37,12 @@ assets: node_modules/.package-lock.json
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 format: install
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
 
 # Recompile the English catalogue after editing src/duban/locale/en/LC_MESSAGES/django.po.
 messages: install
