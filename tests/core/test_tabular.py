@@ -6,6 +6,7 @@ import io
 import xlsxwriter
 from django.test import SimpleTestCase
 
+from duban.core.parsing import parse_date
 from duban.core.tabular import TabularError, header_key, read_table
 
 KNOWN = ["序号", "客户名称", "发票号", "金额", "到期日"]
@@ -81,3 +82,67 @@ class CsvTests(SimpleTestCase):
     def test_semicolons_are_understood(self):
         table = read_table("客户名称;发票号\n甲;1\n".encode(), "x.csv", known_headers=KNOWN)
         self.assertEqual(table.rows, [(2, ["甲", "1"])])
+
+
+def ods_file() -> bytes:
+    """A LibreOffice/WPS .ods table: a title row above the header."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table as OdsTable
+    from odf.table import TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    sheet = OdsTable(name="应收")
+    rows = [
+        ["应收账款（单位：元）"],
+        ["客户名称", "发票号", "金额", "到期日"],
+        ["甲公司", "INV-1", 1234.5, "2026-03-05"],
+    ]
+    for values in rows:
+        row = TableRow()
+        for value in values:
+            if isinstance(value, float):
+                cell = TableCell(valuetype="float", value=value)
+            elif value == "2026-03-05":
+                cell = TableCell(valuetype="date", datevalue=value)
+            else:
+                cell = TableCell(valuetype="string")
+            cell.addElement(P(text=str(value)))
+            row.addElement(cell)
+        sheet.addElement(row)
+    doc.spreadsheet.addElement(sheet)
+    buffer = io.BytesIO()
+    doc.write(buffer)
+    return buffer.getvalue()
+
+
+def xls_file() -> bytes:
+    """An Excel 97–2003 .xls table, as older finance software still exports."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("应收")
+    sheet.write(0, 0, "应收账款")
+    for col, value in enumerate(["客户名称", "发票号", "金额", "到期日"]):
+        sheet.write(1, col, value)
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    sheet.write(2, 0, "甲公司")
+    sheet.write(2, 1, "INV-1")
+    sheet.write(2, 2, 1234.5)
+    sheet.write(2, 3, dt.date(2026, 3, 5), date_style)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+class OtherFormatTests(SimpleTestCase):
+    def test_ods_and_xls_are_read_with_their_header_under_a_title(self):
+        for name, data in [("账表.ods", ods_file()), ("账表.xls", xls_file())]:
+            with self.subTest(name=name):
+                table = read_table(data, name, known_headers=KNOWN)
+                self.assertEqual(table.headers, ["客户名称", "发票号", "金额", "到期日"])
+                line, cells = table.rows[0]
+                self.assertEqual(
+                    (line, cells[0], cells[1], cells[2]), (3, "甲公司", "INV-1", 1234.5)
+                )
+                self.assertEqual(parse_date(cells[3]), dt.date(2026, 3, 5))
