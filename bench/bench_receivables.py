@@ -244,6 +244,8 @@ def child_import_commit(params: dict) -> dict:
         importer = table_importer(user, batch.options)
         instrument(importer, timers)
         importer.preview = timers.wrap("preview", importer.preview)
+        # the commit re-compares the rows the check kept (preview_parsed) when it can
+        importer.preview_parsed = timers.wrap("preview", importer.preview_parsed)
         importer.write = timers.wrap("write", importer.write)
         rows_write = timers.wrap("write_rows", ReceivableImporter.write)
         with mock.patch.object(ReceivableImporter, "write", rows_write):

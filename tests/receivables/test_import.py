@@ -160,3 +160,42 @@ class TableVersionTests(BaseTestCase):
         self.assertEqual((second.new_count, second.settled_count, second.changed_count), (1, 1, 1))
         self.assertEqual(second.changes["settled"], ["INV-002"])
         self.assertEqual(second.aged_count, 1)  # INV-001: 25 → 40 days overdue
+
+
+@override_settings(MEDIA_ROOT="/tmp/duban-test-media")
+class CheckThenCommitTests(BaseTestCase):
+    def check(self):
+        return import_preview(
+            importer=ReceivableImporter(self.lead_a),
+            data=csv(*GOOD),
+            filename="应收.csv",
+            kind="receivables",
+            by=self.lead_a,
+        )
+
+    def test_the_commit_uses_the_checked_rows_but_compares_them_again(self):
+        first, _ = self.check()
+        second, _ = self.check()
+        self.assertTrue(first.parsed.name.endswith(".rows.json"))
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=first)
+        # the second upload was checked as new rows; by its commit they exist already
+        preview = import_commit(importer=ReceivableImporter(self.lead_a), batch=second)
+        self.assertEqual(preview.counts()["unchanged"], 2)
+        self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
+
+    def test_the_kept_rows_keep_money_and_dates_exact(self):
+        from duban.core.importing import decode_rows
+
+        batch, _ = self.check()
+        batch.parsed.open("rb")
+        rows = decode_rows(batch.parsed.read())
+        batch.parsed.close()
+        self.assertEqual(rows[1].values["amount"], Decimal("125000.00"))
+        self.assertEqual(rows[0].values["due_date"], dt.date(2026, 2, 4))
+
+    def test_a_batch_checked_before_this_change_commits_from_its_file(self):
+        batch, _ = self.check()
+        batch.parsed = ""
+        batch.save()
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
+        self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)

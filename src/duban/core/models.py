@@ -57,6 +57,7 @@ class ImportBatch(models.Model):
     kind = models.CharField(_("类型"), max_length=40)
     filename = models.CharField(_("文件名"), max_length=255)
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    parsed = models.FileField(_("检查结果"), upload_to="imports/%Y/%m/", blank=True)
     sha256 = models.CharField(_("文件指纹"), max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
         "org.User", verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"

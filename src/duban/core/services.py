@@ -1,5 +1,7 @@
 """Writes shared by every app."""
 
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -52,8 +54,6 @@ def save_versioned(obj: VersionedModel, *, expected_version: int, fields: list[s
 
 def import_stage(*, data: bytes, filename: str, kind: str, by):
     """Keep an upload as an ImportBatch, before anything is read from it."""
-    from django.core.files.base import ContentFile
-
     from duban.core.importing import file_hash
     from duban.core.models import ImportBatch
 
@@ -77,7 +77,13 @@ def import_check(*, importer, batch, mapping=None):
     batch.counts = preview.counts()
     batch.problems = [[e.line, e.column, e.raw, e.reason] for e in preview.errors]
     batch.ignored = preview.ignored_headers
-    batch.save(update_fields=["mapping", "counts", "problems", "ignored"])
+    if batch.parsed:
+        batch.parsed.delete(save=False)
+    if preview.parsed is not None:
+        with preview.parsed:
+            preview.parsed.seek(0)
+            batch.parsed.save(f"{batch.filename}.rows.json", File(preview.parsed), save=False)
+    batch.save(update_fields=["mapping", "counts", "problems", "ignored", "parsed"])
     return preview
 
 
@@ -87,12 +93,13 @@ def import_preview(*, importer, data: bytes, filename: str, kind: str, by, mappi
     return batch, import_check(importer=importer, batch=batch, mapping=mapping or {})
 
 
-def _read(batch) -> bytes:
-    batch.file.open("rb")
+def _read(batch, file=None) -> bytes:
+    file = file or batch.file
+    file.open("rb")
     try:
-        return batch.file.read()
+        return file.read()
     finally:
-        batch.file.close()
+        file.close()
 
 
 def _mapping(batch) -> dict[int, str]:
@@ -112,7 +119,10 @@ def import_commit(*, importer, batch):
     )
     if not claimed:
         raise ImportAlreadyDone(batch)
-    preview = importer.preview(_read(batch), batch.filename, _mapping(batch))
+    if batch.parsed:
+        preview = importer.preview_parsed(_read(batch, batch.parsed))
+    else:
+        preview = importer.preview(_read(batch), batch.filename, _mapping(batch))
     if not preview.ok:
         _finish(
             batch,
