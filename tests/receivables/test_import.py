@@ -182,6 +182,8 @@ class CheckThenCommitTests(BaseTestCase):
         preview = import_commit(importer=ReceivableImporter(self.lead_a), batch=second)
         self.assertEqual(preview.counts()["unchanged"], 2)
         self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
+        second.refresh_from_db()
+        self.assertFalse(second.parsed)  # kept only until the commit
 
     def test_the_kept_rows_keep_money_and_dates_exact(self):
         from duban.core.importing import decode_rows

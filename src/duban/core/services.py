@@ -153,4 +153,7 @@ def _finish(batch, status, preview, error=""):
     batch.status, batch.counts, batch.error = status, preview.counts(), error
     batch.progress = 100
     batch.committed_at = timezone.now() if status == batch.Status.COMMITTED else None
-    batch.save(update_fields=["status", "counts", "error", "progress", "committed_at"])
+    if batch.parsed:  # the checked rows were only needed until the commit
+        batch.parsed.delete(save=False)
+    fields = ["status", "counts", "error", "progress", "committed_at", "parsed"]
+    batch.save(update_fields=fields)
