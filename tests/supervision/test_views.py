@@ -291,3 +291,14 @@ class PromoteRiskTests(BaseTestCase):
         self.client.force_login(self.other_supervisor)
         url = reverse("supervision:matter_create") + f"?risk={self.risk_a.pk}"
         self.assertEqual(self.client.get(url).status_code, 404)
+
+
+class CalendarPageTests(BaseTestCase):
+    def test_a_long_calendar_is_cut_with_a_link_to_the_list(self):
+        CheckInFactory(team=self.team_a, lead=self.lead_a, date=D(2026, 3, 4))
+        CheckInFactory(team=self.team_a, lead=self.lead_a, date=D(2026, 3, 5))
+        self.client.force_login(self.supervisor)
+        with on(D(2026, 3, 2)), mock.patch("duban.supervision.selectors.CALENDAR_ROWS", 2):
+            response = self.client.get(reverse("supervision:calendar"))
+        self.assertEqual(sum(len(rows) for _, rows in response.context["days"]), 2)
+        self.assertContains(response, "只列出最近的安排")

@@ -149,6 +149,7 @@ class Importer:
 
     columns: list[Column] = []
     title = ""
+    key_field: str | None = None  # a column unique in the file, e.g. the invoice number
 
     def known_headers(self) -> Iterable[str]:
         for column in self.columns:
@@ -224,7 +225,7 @@ class Importer:
 
     def check_duplicates(self, rows: list[Row], labels) -> list[RowError]:
         """The same key twice in one file is an error on the second line."""
-        key = getattr(self, "key_field", None)
+        key = self.key_field
         if key is None:
             return []
         seen, errors = {}, []

@@ -4,7 +4,8 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Q, Sum
+from django.db.models import DecimalField, Exists, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from duban.org.models import Team
@@ -20,6 +21,7 @@ from duban.receivables.models import (
 from duban.supervision.choices import Area, RiskLevel
 from duban.supervision.registry import Signal, detector
 
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 TABLE_STALE_DAYS = 16
 LARGE_DUE_SOON_DAYS = 14
 LARGE_QUIET_DAYS = 7
@@ -158,24 +160,25 @@ def plan_missed(today: dt.date):
 @detector("ar_promise_broken", area=Area.RECEIVABLES, seed_ref="S-AR-3")
 def promise_broken(today: dt.date):
     """The payer promised a date and amount; the date passed without that money."""
+    paid_since = (
+        Payment.objects.filter(receivable=OuterRef("receivable"), date__gte=OuterRef("date"))
+        .order_by()
+        .values("receivable")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     promises = (
         DunningAction.objects.filter(promised_date__lt=today, receivable__in=_open())
         .select_related("receivable__team", "receivable__customer")
+        .annotate(paid=Coalesce(Subquery(paid_since), Decimal(0), output_field=MONEY_FIELD))
         .order_by("receivable", "-date")
-        .distinct()
     )
     seen = set()
-    for action in promises:
-        receivable = action.receivable
+    for action in promises:  # the latest promise of each receivable
+        receivable, paid = action.receivable, action.paid
         if receivable.pk in seen:
             continue
         seen.add(receivable.pk)
-        paid = (
-            Payment.objects.filter(receivable=receivable, date__gte=action.date).aggregate(
-                s=Sum("amount")
-            )["s"]
-            or 0
-        )
         if paid >= action.promised_amount:
             continue
         yield _one(

@@ -194,8 +194,7 @@ class ReceivableImporter(Importer):
         return [values.get(field) for field in FIELDS]
 
     def _receivable(self, row: Row, customers: dict, batch) -> Receivable:
-        values = {f: row.values.get(f) for f in FIELDS}
-        values["customer_id"] = customers[row.values["customer"]]
+        values = dict(zip(FIELDS, self._values(row, customers), strict=True))
         receivable = Receivable(number=row.values["number"], batch=batch, **values)
         if "pk" in row.values:
             receivable.pk, receivable.version = row.values["pk"], row.values["version"] + 1

@@ -20,6 +20,7 @@ from duban.supervision.models import CheckIn, Matter, Milestone, Plan, Risk
 
 NEW_RISK_DAYS = 7
 AGENDA_ROWS = 20  # per long list on the agenda; the rest are one click away
+CALENDAR_ROWS = 300  # the calendar page's first rows; the check-in list has them all
 CHECKIN_ROW_FIELDS = [  # what a row of check-ins shows (supervision/_checkins.html)
     "date",
     "agreed_time",
@@ -168,7 +169,7 @@ def upcoming_checkins(user, today: dt.date, days: int = 28) -> list[tuple[dt.dat
         .order_by("date", "agreed_time", "team__name")
     )
     by_day = defaultdict(list)
-    for checkin in rows:
+    for checkin in rows.only(*CHECKIN_ROW_FIELDS)[:CALENDAR_ROWS]:
         by_day[checkin.date].append(checkin)
     return sorted(by_day.items())
 

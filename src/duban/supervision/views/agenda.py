@@ -41,9 +41,11 @@ def risk_board(request: HttpRequest) -> HttpResponse:
 def calendar_page(request: HttpRequest) -> HttpResponse:
     feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
     today = timezone.localdate()
+    days = selectors.upcoming_checkins(request.user, today)
     context = {
         "feed_url": request.build_absolute_uri(feed.get_absolute_url()),
-        "days": selectors.upcoming_checkins(request.user, today),
+        "days": days,
+        "truncated": sum(len(rows) for _, rows in days) >= selectors.CALENDAR_ROWS,
         "today": today,
     }
     return render(request, "supervision/calendar.html", context)
