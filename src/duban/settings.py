@@ -139,6 +139,18 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
+# The progress of long work (a large import) is shared by every web process through files.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "progress",
+    },
+}
+# Uploads larger than this are checked and imported in the background, with a progress bar;
+# smaller ones (a usual table of a few thousand rows) at once, within the request.
+IMPORT_BACKGROUND_BYTES = 256 * 1024
+
 # HTTPS: on by default (secure cookies, HSTS, redirect). Set DUBAN_HTTPS=false only to serve plain
 # HTTP on a trusted network or on 127.0.0.1 (the demo does).
 HTTPS = env_bool("DUBAN_HTTPS", True)

@@ -3,8 +3,10 @@ the risk is on the supervisor's agenda → a plan is demanded (issue 4)."""
 
 import datetime as dt
 import tempfile
+import unittest
 from pathlib import Path
 
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -59,3 +61,37 @@ class ReceivablesJourneyTests(BrowserTestCase):
         supervisor.wait_for_selector("text=已要求 维盛 提交方案")
         self.screenshot(supervisor, "ar-plan-demanded")
         assert Plan.objects.filter(risk__key__startswith="ar-large:").count() == 1
+
+
+@unittest.skipUnless(
+    connection.vendor == "postgresql", "a background import beside a live server needs PostgreSQL"
+)
+@override_settings(
+    MEDIA_ROOT=tempfile.mkdtemp(prefix="duban-e2e-media-"), IMPORT_BACKGROUND_BYTES=0
+)
+class BackgroundImportJourneyTests(BrowserTestCase):
+    """A large table: the page shows the progress of the check and of the import, then moves on
+    by itself. (SQLite's in-memory test database cannot serve a live server and a worker
+    thread at once, so this runs on PostgreSQL.)"""
+
+    def setUp(self):
+        self.cast = make_cast()
+
+    def test_a_large_table_shows_progress_and_lands(self):
+        due = timezone.localdate() + dt.timedelta(days=30)
+        lines = ["客户名称,发票号码,团队,到期日,金额（元）"]
+        lines += [
+            f"客户{n % 500},BIG-{n:06d},电销一组,{due:%Y-%m-%d},{1000 + n}" for n in range(20000)
+        ]
+        path = Path(tempfile.mkdtemp()) / "应收账表-大.csv"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        lead = self.sign_in(self.new_page(), "weisheng")
+        lead.goto(self.live_server_url + "/receivables/import/")
+        lead.set_input_files("#id_file", str(path))
+        lead.get_by_role("button", name="上传并检查").click()
+        lead.wait_for_selector("text=全部行检查通过", timeout=60_000)
+        assert lead.inner_text("#count-new").replace(",", "") == "20000"
+        lead.get_by_role("button", name="确认导入").click()
+        if lead.locator("#import-progress").count():
+            self.screenshot(lead, "ar-import-progress")
+        lead.wait_for_selector("text=导入完成：新增 20000 行", timeout=60_000)

@@ -53,6 +53,7 @@ EXPECTATIONS = [
     Expect("receivables:import", signed_in(**READ_ONLY, member_a=403)),
     Expect("receivables:import_template", signed_in(**READ_ONLY, member_a=403)),
     Expect("receivables:import_preview", signed_in(404, **READ_ONLY, member_a=403), kwargs=batch),
+    Expect("receivables:import_progress", signed_in(404, **READ_ONLY, member_a=403), kwargs=batch),
     Expect(
         "receivables:import_commit",
         signed_in(404, **READ_ONLY, member_a=403),

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from duban.receivables.aging import aging_table
+from duban.receivables.aging import aging_table, bucket_of, with_bucket
 from duban.receivables.choices import AgingBasis, Bucket
 from duban.receivables.models import Customer, Receivable, Settings
 from tests.base import BaseTestCase
@@ -74,6 +74,19 @@ class BucketBoundaryTests(BaseTestCase):
         self.assertEqual(
             (row[Bucket.D180], row[Bucket.NOT_DUE]), (Decimal("100.00"), Decimal("100.00"))
         )
+
+    def test_the_python_bucket_agrees_with_the_sql_one_at_every_edge(self):
+        days = [None, -1, 0, 1, 30, 31, 60, 61, 90, 91, 180, 181, 365, 366, 400]
+        dates = [None if d is None else TODAY - dt.timedelta(days=d) for d in days]
+        for index, (due, invoice) in enumerate((d, i) for d in dates for i in dates):
+            receivable(self.team_a, f"E{index}", due=due, invoice=invoice)
+        for basis in AgingBasis.values:
+            rows = with_bucket(Receivable.objects.all(), TODAY, basis).values(
+                "number", "due_date", "invoice_date", "bucket"
+            )
+            for row in rows:
+                with self.subTest(basis=basis, due=row["due_date"], invoice=row["invoice_date"]):
+                    self.assertEqual(bucket_of(row, TODAY, basis), row["bucket"])
 
 
 class SumInvariantTests(BaseTestCase):

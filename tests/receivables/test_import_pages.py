@@ -1,15 +1,19 @@
 """The import pages: upload → (map) → preview → commit, errors and template downloads."""
 
+import datetime as dt
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from duban.core import jobs
 from duban.core.models import ImportBatch
+from duban.core.progress import Progress
 from duban.receivables.models import Receivable, TableVersion
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, make_cast
 from tests.receivables.test_import import GOOD, csv
 
 
@@ -64,7 +68,9 @@ class ImportPageTests(BaseTestCase):
         self.assertContains(preview, "找不到这些必填列：单号")
         batch = ImportBatch.objects.get(uploaded_by=self.lead_a)
         url = reverse("receivables:import_preview", args=[batch.pk])
-        mapped = self.client.post(url, {"0": "customer", "1": "number", "2": "team", "3": "amount"})
+        mapped = self.client.post(
+            url, {"0": "customer", "1": "number", "2": "team", "3": "amount"}, follow=True
+        )
         self.assertContains(mapped, "全部行检查通过")
         self.client.post(reverse("receivables:import_commit", args=[batch.pk]))
         self.assertTrue(Receivable.objects.filter(number="V-1").exists())
@@ -93,3 +99,79 @@ class ImportPageTests(BaseTestCase):
         self.assertEqual(
             preview.context["batch"].counts, {"new": 0, "changed": 0, "unchanged": 1, "errors": 0}
         )
+
+    def test_a_batch_from_before_checks_were_kept_is_checked_when_opened(self):
+        response = upload(self.client, csv(*GOOD))
+        batch = ImportBatch.objects.get(uploaded_by=self.lead_a)
+        ImportBatch.objects.filter(pk=batch.pk).update(report={}, counts={})
+        self.assertContains(self.client.get(response.url), "全部行检查通过")
+
+    def test_the_page_shows_the_progress_of_a_running_check(self):
+        batch = self.running(ImportBatch.Status.CHECKING)
+        Progress(f"import-{batch.pk}")("check", 500, 2000, force=True)
+        page = self.client.get(reverse("receivables:import_preview", args=[batch.pk]))
+        self.assertContains(page, "逐行检查")
+        self.assertContains(page, "500 / 2,000 行")
+        self.assertContains(page, 'hx-trigger="every 1s"')
+        self.assertNotContains(page, "确认导入")
+        bar = self.client.get(reverse("receivables:import_progress", args=[batch.pk]))
+        self.assertContains(bar, "25%")
+
+    def test_when_the_work_is_done_the_progress_bar_sends_the_page_on(self):
+        response = upload(self.client, csv(*GOOD))
+        batch = ImportBatch.objects.get(uploaded_by=self.lead_a)
+        bar = self.client.get(reverse("receivables:import_progress", args=[batch.pk]))
+        self.assertEqual(bar["HX-Redirect"], response.url)
+
+    def test_a_check_lost_with_its_process_can_be_started_again(self):
+        batch = self.running(ImportBatch.Status.CHECKING, minutes_ago=10)
+        url = reverse("receivables:import_preview", args=[batch.pk])
+        self.assertContains(self.client.get(url), "检查中断")
+        self.assertContains(self.client.post(url, follow=True), "全部行检查通过")
+
+    def test_a_running_check_is_not_started_twice(self):
+        batch = self.running(ImportBatch.Status.CHECKING)
+        self.client.post(reverse("receivables:import_preview", args=[batch.pk]))
+        batch.refresh_from_db()
+        self.assertEqual(batch.status, ImportBatch.Status.CHECKING)
+
+    def test_a_commit_lost_with_its_process_is_recorded_as_failed(self):
+        batch = self.running(ImportBatch.Status.COMMITTING, minutes_ago=10)
+        url = reverse("receivables:import_preview", args=[batch.pk])
+        self.assertContains(self.client.get(url), "导入中断（服务重启或出错）")
+        self.client.post(reverse("receivables:import_commit", args=[batch.pk]))
+        batch.refresh_from_db()
+        self.assertEqual(batch.status, ImportBatch.Status.FAILED)
+        self.assertIn("没有写入任何数据", batch.error)
+        self.assertFalse(Receivable.objects.filter(number="INV-001").exists())
+
+    def running(self, status, minutes_ago=0):
+        upload(self.client, csv(*GOOD))
+        batch = ImportBatch.objects.get(uploaded_by=self.lead_a)
+        started = timezone.now() - dt.timedelta(minutes=minutes_ago)
+        ImportBatch.objects.filter(pk=batch.pk).update(status=status, started_at=started)
+        if minutes_ago:  # and no news since
+            Progress(f"import-{batch.pk}").clear()
+        batch.refresh_from_db()
+        return batch
+
+
+@override_settings(MEDIA_ROOT="/tmp/duban-test-media", IMPORT_BACKGROUND_BYTES=0)
+class BackgroundImportTests(TransactionTestCase):
+    """A large file: checked and imported in a thread while the page polls its progress."""
+
+    def test_check_and_commit_run_in_the_background(self):
+        cast = make_cast()
+        self.client.force_login(cast.lead_a)
+        response = upload(self.client, csv(*GOOD))
+        batch = ImportBatch.objects.get(uploaded_by=cast.lead_a)
+        jobs.wait(timeout=60)
+        self.assertContains(self.client.get(response.url), "全部行检查通过")
+        committed = self.client.post(reverse("receivables:import_commit", args=[batch.pk]))
+        self.assertRedirects(committed, response.url, fetch_redirect_response=False)
+        jobs.wait(timeout=60)
+        bar = self.client.get(reverse("receivables:import_progress", args=[batch.pk]))
+        self.assertEqual(bar["HX-Redirect"], reverse("receivables:version_list"))
+        self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
+        page = self.client.get(reverse("receivables:version_list"))
+        self.assertContains(page, "导入完成：新增 2 行")

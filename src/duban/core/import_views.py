@@ -2,28 +2,44 @@
 
 An area declares one ``ImportFlow`` and includes ``flow.urls()`` in its urls.py. The flow
 keeps the upload as an ImportBatch, so the preview and the commit read the same file, and
-only its uploader can go on with it.
+only its uploader can go on with it. A large file is checked and imported in the background
+(duban.core.jobs) while its page shows the progress; a small one at once.
 """
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from duban.core import jobs
 from duban.core.access import get_object_for_user
 from duban.core.exporting import ExportColumn, xlsx_response
 from duban.core.importing import MappingRequired
 from duban.core.models import ImportBatch
-from duban.core.services import ImportAlreadyDone, import_check, import_commit, import_stage
+from duban.core.progress import Progress
+from duban.core.services import (
+    ImportAlreadyDone,
+    import_abandon,
+    import_apply,
+    import_check,
+    import_claim,
+    import_recheck,
+    import_stage,
+)
 from duban.core.tabular import TabularError
 
+logger = logging.getLogger(__name__)
 ERROR_COLUMNS = [
     ExportColumn("行号", lambda e: e[0], kind="number", width=8),
     ExportColumn("列", lambda e: e[1], width=16),
@@ -47,6 +63,7 @@ class ImportFlow:
             path("import/", self.upload, name="import"),
             path("import/template.xlsx", self.template, name="import_template"),
             path("import/<int:pk>/", self.preview, name="import_preview"),
+            path("import/<int:pk>/progress/", self.progress, name="import_progress"),
             path("import/<int:pk>/commit/", self.commit, name="import_commit"),
             path("import/<int:pk>/errors.xlsx", self.errors, name="import_errors"),
         ]
@@ -58,8 +75,23 @@ class ImportFlow:
         if user.role not in self.roles:
             raise PermissionDenied
 
-    def _importer(self, request, batch):
-        return self.importer(request.user, batch.options)
+    def _batch(self, request, pk):
+        self._allow(request.user)
+        return get_object_for_user(ImportBatch, request.user, pk=pk, kind=self.kind)
+
+    def _start(self, request, batch, work: Callable) -> None:
+        """Run ``work(importer, progress)`` for the batch: in the background for a large file."""
+        importer = self.importer(request.user, batch.options)
+        progress = _progress(batch)
+        progress.clear()
+        jobs.start(
+            lambda: work(importer, progress),
+            background=batch.file.size > settings.IMPORT_BACKGROUND_BYTES,
+            name=f"import-{batch.pk}",
+        )
+
+    def _check(self, request, batch) -> None:
+        self._start(request, batch, lambda importer, progress: _check(importer, batch, progress))
 
     # --- views ------------------------------------------------------------------------------
 
@@ -72,10 +104,13 @@ class ImportFlow:
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data.pop("file")
             batch = import_stage(
-                data=upload.read(), filename=upload.name, kind=self.kind, by=request.user
+                data=upload.read(),
+                filename=upload.name,
+                kind=self.kind,
+                by=request.user,
+                options={k: _json(v) for k, v in form.cleaned_data.items()},
             )
-            batch.options = {k: _json(v) for k, v in form.cleaned_data.items()}
-            batch.save(update_fields=["options"])
+            self._check(request, batch)
             return redirect(self.url("import_preview", batch.pk))
         recent = ImportBatch.objects.visible_to(request.user).filter(kind=self.kind)[:10]
         return render(
@@ -86,54 +121,87 @@ class ImportFlow:
         return login_required(self._preview)(request, pk)
 
     def _preview(self, request, pk):
-        self._allow(request.user)
-        batch = get_object_for_user(ImportBatch, request.user, pk=pk, kind=self.kind)
-        context = {"flow": self, "batch": batch}
-        if batch.status != ImportBatch.Status.PREVIEWED:
-            return render(request, "core/import_preview.html", context)
-        mapping = (
-            {int(k): v for k, v in batch.mapping.items()} if request.method == "POST" else None
-        )
-        importer = self._importer(request, batch)
-        try:
-            if request.method == "POST":
-                mapping = {int(k): v for k, v in request.POST.items() if k.isdigit()}
-            preview = import_check(importer=importer, batch=batch, mapping=mapping)
-        except TabularError as exc:
-            context["fatal"] = str(exc)
-        except MappingRequired as exc:
+        batch = self._batch(request, pk)
+        if request.method == "POST":  # check again: with the user's column mapping, or after
+            mapping = {int(k): v for k, v in request.POST.items() if k.isdigit()}  # a lost check
+            if (batch.status != ImportBatch.Status.CHECKING or self._lost(batch)) and (
+                import_recheck(batch, mapping=mapping or None)
+            ):
+                self._check(request, batch)
+            return redirect(self.url("import_preview", batch.pk))
+        if batch.status == ImportBatch.Status.PREVIEWED and not batch.report:
+            import_recheck(batch)  # uploaded before checks kept their results: check it now
+            self._check(request, batch)
+            batch.refresh_from_db()
+        return render(request, "core/import_preview.html", self._context(batch))
+
+    def _context(self, batch) -> dict:
+        context = {"flow": self, "batch": batch, "report": batch.report}
+        if batch.status in RUNNING:
+            context["lost"] = self._lost(batch)
+            context["news"] = _news(batch)
+        elif batch.status == ImportBatch.Status.PREVIEWED and "mapping_error" in batch.report:
             from duban.core.forms import MappingForm
 
-            context["mapping_error"] = str(exc)
+            report = batch.report
             context["mapping_form"] = MappingForm(
-                headers=exc.headers, columns=importer.columns, mapping=exc.mapping
+                headers=report["headers"],
+                columns=self.importer(batch.uploaded_by, batch.options).columns,
+                mapping={int(k): v for k, v in report["mapping"].items()},
             )
-        else:
-            context["preview"] = preview
-            context["errors"] = preview.errors[:500]
-            context["sample"] = _sample(importer, preview)
-        return render(request, "core/import_preview.html", context)
+        elif batch.status == ImportBatch.Status.PREVIEWED and "sample" in batch.report:
+            context["checked"] = True
+            context["errors"] = [
+                dict(zip(("line", "column", "raw", "reason"), e, strict=True))
+                for e in batch.problems[:500]
+            ]
+        return context
+
+    def _lost(self, batch) -> bool:
+        return _progress(batch).lost(batch.started_at.timestamp())
+
+    def progress(self, request, pk):
+        return login_required(self._progress_view)(request, pk)
+
+    def _progress_view(self, request, pk):
+        """The progress bar, polled by the page while the work runs; when it is done, the
+        page reloads (htmx) to show the outcome."""
+        batch = self._batch(request, pk)
+        if batch.status in RUNNING and not self._lost(batch):
+            context = {"flow": self, "batch": batch, "news": _news(batch)}
+            return render(request, "core/_import_progress.html", context)
+        if batch.status == ImportBatch.Status.COMMITTED:
+            _done_message(request, batch)
+            return HttpResponseClientRedirect(reverse(self.done_url))
+        return HttpResponseClientRedirect(self.url("import_preview", batch.pk))
 
     def commit(self, request, pk):
         return login_required(require_POST(self._commit))(request, pk)
 
     def _commit(self, request, pk):
-        self._allow(request.user)
-        batch = get_object_for_user(ImportBatch, request.user, pk=pk, kind=self.kind)
+        batch = self._batch(request, pk)
+        if batch.status == ImportBatch.Status.COMMITTING and self._lost(batch):
+            import_abandon(batch)
+            return redirect(self.url("import_preview", batch.pk))
         try:
-            preview = import_commit(importer=self._importer(request, batch), batch=batch)
+            import_claim(batch)
         except ImportAlreadyDone as exc:
             messages.error(request, str(exc))
             return redirect(self.url("import_preview", batch.pk))
-        if not preview.ok:
-            messages.error(request, _("数据已变化，重新检查发现错误，本次没有导入任何数据。"))
-            return redirect(self.url("import_preview", batch.pk))
-        counts = preview.counts()
-        messages.success(
+        self._start(
             request,
-            _("导入完成：新增 %(new)d 行，更新 %(changed)d 行，未变 %(unchanged)d 行。") % counts,
+            batch,
+            lambda importer, progress: import_apply(
+                importer=importer, batch=batch, progress=progress
+            ),
         )
-        return redirect(self.done_url)
+        batch.refresh_from_db()
+        if batch.status == ImportBatch.Status.COMMITTED:
+            _done_message(request, batch)
+            return redirect(self.done_url)
+        if batch.status == ImportBatch.Status.FAILED:
+            messages.error(request, _("数据已变化，重新检查发现错误，本次没有导入任何数据。"))
+        return redirect(self.url("import_preview", batch.pk))  # failed, or still importing
 
     def errors(self, request, pk):
         return login_required(self._errors)(request, pk)
@@ -156,23 +224,49 @@ class ImportFlow:
         return xlsx_response([], columns, filename=f"{self.title}模板.xlsx", sheet=self.title)
 
 
-SAMPLE_ROWS = 10
+RUNNING = {ImportBatch.Status.CHECKING, ImportBatch.Status.COMMITTING}
+STAGES = {
+    "read": gettext_lazy("读取文件"),
+    "check": gettext_lazy("逐行检查"),
+    "compare": gettext_lazy("与现有数据比对"),
+    "write": gettext_lazy("写入新增的行"),
+    "update": gettext_lazy("更新已有的行"),
+    "version": gettext_lazy("记录账表版本"),
+}
 
 
-def _sample(importer, preview) -> dict:
-    """The first new and changed rows as the file has them, to see before committing."""
-    columns = [
-        c
-        for c in importer.columns
-        if any(c.field in r.raw for r in preview.new[:1] + preview.changed[:1])
-    ]
-    rows = [("new", r) for r in preview.new[:SAMPLE_ROWS]] + [
-        ("changed", r) for r in preview.changed[:SAMPLE_ROWS]
-    ]
-    return {
-        "labels": [c.label for c in columns],
-        "rows": [(kind, r.line, [r.raw.get(c.field, "") for c in columns]) for kind, r in rows],
+def _progress(batch) -> Progress:
+    return Progress(f"import-{batch.pk}")
+
+
+def _news(batch) -> dict:
+    """The latest progress for the page: stage label, rows done of total, percent."""
+    news = _progress(batch).read() or {"stage": "read", "done": 0, "total": 0}
+    total = news["total"]
+    return news | {
+        "label": STAGES.get(news["stage"], news["stage"]),
+        "percent": round(100 * news["done"] / total) if total else None,
     }
+
+
+def _check(importer, batch, progress) -> None:
+    try:
+        import_check(importer=importer, batch=batch, progress=progress)
+    except (TabularError, MappingRequired):
+        pass  # kept on the batch for its page
+    except Exception as exc:
+        logger.exception("checking import %s failed", batch.pk)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.PREVIEWED,
+            report={"fatal": _("检查这个文件时出错（%(error)s），请联系管理员。") % {"error": exc}},
+        )
+
+
+def _done_message(request, batch) -> None:
+    messages.success(
+        request,
+        _("导入完成：新增 %(new)d 行，更新 %(changed)d 行，未变 %(unchanged)d 行。") % batch.counts,
+    )
 
 
 def _json(value):

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,6 +50,7 @@ class ImportBatch(models.Model):
     """One upload of a table: kept from preview to commit, then as the record of the import."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("检查中")
         PREVIEWED = "previewed", _("待确认")
         COMMITTING = "committing", _("导入中")
         COMMITTED = "committed", _("已导入")
@@ -63,7 +65,7 @@ class ImportBatch(models.Model):
         "org.User", verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    status = models.CharField(_("状态"), max_length=12, choices=Status, default=Status.PREVIEWED)
+    status = models.CharField(_("状态"), max_length=12, choices=Status, default=Status.CHECKING)
     mapping = models.JSONField(_("列对应"), default=dict, blank=True)
     counts = models.JSONField(_("行数"), default=dict, blank=True)
     problems = models.JSONField(
@@ -71,7 +73,10 @@ class ImportBatch(models.Model):
     )  # [line, column, raw, reason]
     ignored = models.JSONField(_("未导入的列"), default=list, blank=True)
     options = models.JSONField(_("导入选项"), default=dict, blank=True)  # e.g. the as-of date
-    progress = models.PositiveIntegerField(_("进度"), default=0)  # percent, while committing
+    # what the check found besides counts and errors: {"skipped": lines, "sample": rows}, or
+    # {"fatal": why the file cannot be read}, or {"mapping_error", "headers", "mapping"}
+    report = models.JSONField(_("检查结果"), default=dict, blank=True)
+    started_at = models.DateTimeField(_("开始处理"), default=timezone.now)  # this check/commit
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
 

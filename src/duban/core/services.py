@@ -50,9 +50,14 @@ def save_versioned(obj: VersionedModel, *, expected_version: int, fields: list[s
 
 
 # --- imports ---------------------------------------------------------------------------------
+#
+# An upload is kept as an ImportBatch (CHECKING), checked (PREVIEWED, with its counts, errors
+# and a sample kept on the batch), then claimed (COMMITTING) and written in one transaction
+# (COMMITTED) or not at all (FAILED). Check and write report their progress; the pages run them
+# in the background for large files (duban.core.jobs).
 
 
-def import_stage(*, data: bytes, filename: str, kind: str, by):
+def import_stage(*, data: bytes, filename: str, kind: str, by, options=None):
     """Keep an upload as an ImportBatch, before anything is read from it."""
     from duban.core.importing import file_hash
     from duban.core.models import ImportBatch
@@ -63,27 +68,68 @@ def import_stage(*, data: bytes, filename: str, kind: str, by):
         file=ContentFile(data, name=filename),
         sha256=file_hash(data),
         uploaded_by=by,
+        options=options or {},
     )
 
 
-def import_check(*, importer, batch, mapping=None):
-    """Read and validate the kept file; record counts, every error and the column mapping.
+def import_recheck(batch, *, mapping: dict[int, str] | None = None) -> bool:
+    """Claim a checked (or lost) batch for another check, with the user's column mapping."""
+    from duban.core.models import ImportBatch
 
-    Raises TabularError (unreadable file) or MappingRequired (the user must map columns).
+    fields = {"status": ImportBatch.Status.CHECKING, "report": {}}
+    if mapping is not None:
+        fields["mapping"] = {str(k): v for k, v in mapping.items()}
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, status__in=[ImportBatch.Status.PREVIEWED, ImportBatch.Status.CHECKING]
+    ).update(**fields, started_at=timezone.now())
+    batch.refresh_from_db()
+    return bool(claimed)
+
+
+def import_check(*, importer, batch, mapping=None, progress=None):
+    """Read and validate the kept file; keep on the batch the counts, every error, a sample of
+    the rows and the rows as parsed (for the commit), and mark it PREVIEWED.
+
+    An unreadable file (TabularError) or columns to map (MappingRequired) are kept on the
+    batch too, then raised.
     """
+    from duban.core.importing import MappingRequired
+    from duban.core.models import ImportBatch
+    from duban.core.progress import NoProgress
+    from duban.core.tabular import TabularError
+
     if mapping is not None:
         batch.mapping = {str(k): v for k, v in mapping.items()}
-    preview = importer.preview(_read(batch), batch.filename, _mapping(batch))
+    batch.counts, batch.problems, batch.ignored, batch.report = {}, [], [], {}
+    if batch.parsed:
+        batch.parsed.delete(save=False)
+    fields = ["mapping", "counts", "problems", "ignored", "report", "parsed", "status"]
+    batch.status = ImportBatch.Status.PREVIEWED
+    try:
+        preview = importer.preview(
+            _read(batch), batch.filename, _mapping(batch), progress=progress or NoProgress()
+        )
+    except TabularError as exc:
+        batch.report = {"fatal": str(exc)}
+        batch.save(update_fields=fields)
+        raise
+    except MappingRequired as exc:
+        batch.report = {
+            "mapping_error": str(exc),
+            "headers": exc.headers,
+            "mapping": {str(k): v for k, v in exc.mapping.items()},
+        }
+        batch.save(update_fields=fields)
+        raise
     batch.counts = preview.counts()
     batch.problems = [[e.line, e.column, e.raw, e.reason] for e in preview.errors]
     batch.ignored = preview.ignored_headers
-    if batch.parsed:
-        batch.parsed.delete(save=False)
+    batch.report = {"skipped": preview.skipped_lines, "sample": importer.sample(preview)}
     if preview.parsed is not None:
         with preview.parsed:
             preview.parsed.seek(0)
             batch.parsed.save(f"{batch.filename}.rows.json", File(preview.parsed), save=False)
-    batch.save(update_fields=["mapping", "counts", "problems", "ignored", "parsed"])
+    batch.save(update_fields=fields)
     return preview
 
 
@@ -106,39 +152,78 @@ def _mapping(batch) -> dict[int, str]:
     return {int(k): v for k, v in batch.mapping.items()}
 
 
-def import_commit(*, importer, batch):
-    """Validate the kept file again and write it in one transaction, or write nothing.
-
-    The batch is claimed first, so a double click or two people cannot import it twice.
-    Returns the preview; its errors (if the data changed meanwhile) mean nothing was written.
-    """
+def import_claim(batch) -> None:
+    """Claim a checked batch for its commit: a double click or two people cannot import it
+    twice. Raises ImportAlreadyDone."""
     from duban.core.models import ImportBatch
 
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
-        status=ImportBatch.Status.COMMITTING
+        status=ImportBatch.Status.COMMITTING, committed_at=None, started_at=timezone.now()
     )
     if not claimed:
         raise ImportAlreadyDone(batch)
+    batch.status = ImportBatch.Status.COMMITTING
+
+
+def import_apply(*, importer, batch, progress=None):
+    """Compare the claimed batch's rows with the database again (it may have changed since
+    the check) and write them in one transaction, or write nothing.
+
+    Returns the preview; its errors (if the data changed meanwhile) mean nothing was written.
+    """
+    from duban.core.importing import decode_rows
+    from duban.core.models import ImportBatch
+    from duban.core.progress import NoProgress
+
+    progress = progress or NoProgress()
+    rows = None
     if batch.parsed:
-        preview = importer.preview_parsed(_read(batch, batch.parsed))
-    else:
-        preview = importer.preview(_read(batch), batch.filename, _mapping(batch))
-    if not preview.ok:
-        _finish(
-            batch,
-            ImportBatch.Status.FAILED,
-            preview,
-            error="\n".join(map(str, preview.errors[:50])),
-        )
-        return preview
+        try:
+            rows = decode_rows(_read(batch, batch.parsed))
+        except (ValueError, TypeError):  # kept by an earlier version of Duban: read the file
+            rows = None
     try:
+        if rows is not None:
+            preview = importer.preview_rows(rows, progress=progress)
+        else:
+            preview = importer.preview(
+                _read(batch), batch.filename, _mapping(batch), progress=progress
+            )
+        if not preview.ok:
+            _finish(
+                batch,
+                ImportBatch.Status.FAILED,
+                preview.counts(),
+                error="\n".join(map(str, preview.errors[:50])),
+            )
+            return preview
         with transaction.atomic():
-            importer.write(preview, batch=batch)
+            importer.write(preview, batch=batch, progress=progress)
+            # in the same transaction: COMMITTED if and only if the rows are there
+            _finish(batch, ImportBatch.Status.COMMITTED, preview.counts())
     except Exception as exc:
-        _finish(batch, ImportBatch.Status.FAILED, preview, error=str(exc))
+        _finish(batch, ImportBatch.Status.FAILED, batch.counts, error=str(exc) or repr(exc))
         raise
-    _finish(batch, ImportBatch.Status.COMMITTED, preview)
     return preview
+
+
+def import_commit(*, importer, batch, progress=None):
+    """Claim and write a checked batch (the command line and the tests use it)."""
+    import_claim(batch)
+    return import_apply(importer=importer, batch=batch, progress=progress)
+
+
+def import_abandon(batch) -> bool:
+    """A commit whose process stopped before it finished wrote nothing (one transaction):
+    record it as failed, so the user knows and can upload again."""
+    from duban.core.models import ImportBatch
+
+    error = _("导入中断（服务重启或出错），没有写入任何数据。")
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.COMMITTING).update(
+        status=ImportBatch.Status.FAILED, error=error
+    )
+    batch.refresh_from_db()
+    return bool(claimed)
 
 
 class ImportAlreadyDone(Exception):
@@ -147,13 +232,10 @@ class ImportAlreadyDone(Exception):
         super().__init__(_("这个文件已经提交过导入，请不要重复提交。"))
 
 
-def _finish(batch, status, preview, error=""):
-    from django.utils import timezone
-
-    batch.status, batch.counts, batch.error = status, preview.counts(), error
-    batch.progress = 100
+def _finish(batch, status, counts, error=""):
+    batch.status, batch.counts, batch.error = status, counts, error
     batch.committed_at = timezone.now() if status == batch.Status.COMMITTED else None
     if batch.parsed:  # the checked rows were only needed until the commit
         batch.parsed.delete(save=False)
-    fields = ["status", "counts", "error", "progress", "committed_at", "parsed"]
+    fields = ["status", "counts", "error", "committed_at", "parsed"]
     batch.save(update_fields=fields)

@@ -34,6 +34,22 @@ def bucket_expression(today: dt.date, basis: str) -> Case:
     return Case(*whens, default=Value(Bucket.OVER_365), output_field=CharField())
 
 
+def bucket_of(row: dict, today: dt.date, basis: str) -> str:
+    """The bucket of one row's values, by the same rules as ``bucket_expression`` (a test holds
+    the two together), for rows that are in memory rather than in the database."""
+    due = row["due_date"]
+    if due is not None and due > today:
+        return Bucket.NOT_DUE
+    since = due if basis == AgingBasis.DUE else row["invoice_date"]
+    if since is None:
+        return Bucket.UNDATED
+    age = (today - since).days
+    for bucket, days in BUCKET_UPPER_DAYS.items():
+        if age <= days:
+            return bucket
+    return Bucket.OVER_365
+
+
 def with_bucket(queryset, today: dt.date, basis: str):
     return queryset.annotate(bucket=bucket_expression(today, basis))
 

@@ -5,14 +5,13 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import F
 from django.utils import timezone, translation
 
 from duban.core.bulk import insert_rows
 from duban.core.importing import Column, Importer, Preview, Row, RowError
 from duban.core.parsing import ParseError, normalize_text, parse_date, parse_money, parse_text
 from duban.org.models import Team
-from duban.receivables.aging import bucket_expression
+from duban.receivables.aging import bucket_of
 from duban.receivables.choices import Category, ReceivableStatus
 from duban.receivables.models import Customer, Receivable, Settings, TableVersion
 
@@ -146,10 +145,11 @@ class ReceivableImporter(Importer):
             error("agreed_payment_date", "预付款需要填写约定付款日")
         return errors
 
-    def compare(self, rows: list[Row], preview: Preview) -> None:
+    def compare(self, rows: list[Row], preview: Preview, *, progress) -> None:
         customers = dict(Customer.objects.values_list("name", "pk"))
         visible = {team.pk for team in self.teams.values()}
         for start in range(0, len(rows), CHUNK):
+            progress("compare", start, len(rows))
             chunk = rows[start : start + CHUNK]
             existing = {
                 r["number"]: r
@@ -173,7 +173,7 @@ class ReceivableImporter(Importer):
                 else:
                     preview.unchanged.append(row)
 
-    def write(self, preview: Preview, *, batch) -> None:
+    def write(self, preview: Preview, *, batch, progress) -> None:
         names = {row.values["customer"] for row in [*preview.new, *preview.changed]}
         known = _customer_ids(names)
         Customer.objects.bulk_create(
@@ -183,10 +183,17 @@ class ReceivableImporter(Importer):
         insert_rows(
             Receivable,
             ["number", *FIELDS, "version", "batch"],
-            ((row.values["number"], *self._values(row, known), 1, batch.pk) for row in preview.new),
+            (
+                (row.values["number"], *self._values(row, known), 1, batch.pk)
+                for row in progress.track(preview.new, "write", len(preview.new))
+            ),
         )
         changed = [self._receivable(row, known, batch) for row in preview.changed]
-        Receivable.objects.bulk_update(changed, [*FIELDS, "version", "batch"], batch_size=CHUNK)
+        for start in range(0, len(changed), CHUNK):
+            progress("update", start, len(changed))
+            Receivable.objects.bulk_update(
+                changed[start : start + CHUNK], [*FIELDS, "version", "batch"]
+            )
 
     def _values(self, row: Row, customers: dict) -> list:
         """The row's FIELDS, in order, as they go into the database."""
@@ -210,8 +217,9 @@ class TableImporter(ReceivableImporter):
         super().__init__(user)
         self.as_of = as_of
 
-    def write(self, preview: Preview, *, batch) -> None:
-        super().write(preview, batch=batch)
+    def write(self, preview: Preview, *, batch, progress) -> None:
+        super().write(preview, batch=batch, progress=progress)
+        progress("version", force=True)
         rows = [row.values for row in [*preview.new, *preview.changed, *preview.unchanged]]
         settled = [
             r.values["number"]
@@ -226,7 +234,7 @@ class TableImporter(ReceivableImporter):
             new_count=len(preview.new),
             settled_count=len(settled),
             changed_count=len(preview.changed),
-            aged_count=self._aged([r["number"] for r in rows]),
+            aged_count=self._aged(rows),
             changes={
                 "new": [r.values["number"] for r in preview.new][:200],
                 "settled": settled[:200],
@@ -235,26 +243,18 @@ class TableImporter(ReceivableImporter):
         )
         version.teams.set({r["team_id"] for r in rows})
 
-    def _aged(self, numbers: list[str]) -> int:
+    def _aged(self, rows: list[dict]) -> int:
         """Open rows that moved to an older aging bucket since the previous version."""
         previous = TableVersion.objects.order_by("-as_of", "-pk").first()  # before this one
         if previous is None:
             return 0
         basis = Settings.current().aging_basis
-        moved = 0
-        for start in range(0, len(numbers), CHUNK):  # SQLite caps the parameters of a query
-            moved += (
-                Receivable.objects.filter(
-                    number__in=numbers[start : start + CHUNK], outstanding__gt=0
-                )
-                .annotate(
-                    before=bucket_expression(previous.as_of, basis),
-                    now=bucket_expression(self.as_of, basis),
-                )
-                .exclude(before=F("now"))
-                .count()
-            )
-        return moved
+        return sum(
+            1
+            for row in rows
+            if row["outstanding"] > 0
+            and bucket_of(row, previous.as_of, basis) != bucket_of(row, self.as_of, basis)
+        )
 
 
 def table_importer(user, options: dict) -> TableImporter:
