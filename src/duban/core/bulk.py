@@ -3,8 +3,9 @@ SQLite.
 
 ``bulk_create`` builds SQL for every batch of ~50 rows (SQLite's 999-parameter cap) and
 model instances for every row; an import of 100,000 rows spent most of its time there.
-Values go in as the importer holds them (str, int, Decimal, date, None), adapted once per
-column type.
+Values go in as the importer holds them (str, int, Decimal, date, None): Django registers
+sqlite3 adapters for Decimal and date that store them as its own fields do, and psycopg
+adapts them itself; only aware datetimes need Django's conversion (to naive UTC on SQLite).
 """
 
 from collections.abc import Iterable
@@ -23,15 +24,15 @@ def insert_rows(model, fields: list[str], rows: Iterable[tuple]) -> int:
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
     if connection.vendor == "postgresql":
         return _copy(table, columns, rows)
-    adapters = [_adapter(field) for field in concrete]
+    adapters = [(index, a) for index, field in enumerate(concrete) if (a := _adapter(field))]
     count, batch = 0, []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append(
-                tuple(
-                    a(v) if a and v is not None else v for a, v in zip(adapters, row, strict=True)
-                )
-            )
+            if adapters:
+                row = list(row)
+                for index, adapt in adapters:
+                    row[index] = adapt(row[index]) if row[index] is not None else None
+            batch.append(row)
             if len(batch) == BATCH:
                 cursor.executemany(sql, batch)
                 count, batch = count + len(batch), []
@@ -57,10 +58,4 @@ def _copy(table: str, columns: str, rows) -> int:
 def _adapter(field):
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
-    if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value
-    if isinstance(field, models.DecimalField):
-        return lambda value: connection.ops.adapt_decimalfield_value(
-            value, field.max_digits, field.decimal_places
-        )
     return None

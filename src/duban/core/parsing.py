@@ -41,6 +41,8 @@ def is_blank(value) -> bool:
 
 def parse_money(value) -> Decimal | None:
     """``¥1,234.50``, ``12.5万``, ``（1,000.00）`` (negative), ``-3,200元``, a number → Decimal."""
+    if value.__class__ is float:  # what spreadsheets hold: first, as it is most of the cells
+        return _cents(Decimal(repr(value)))
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -69,6 +71,8 @@ def _cents(amount: Decimal) -> Decimal:
 def parse_date(value) -> dt.date | None:
     """An Excel date, a serial number, or text such as ``2026年3月5日``, ``2026/3/5``,
     ``2026.3.5``, ``2026-03-05`` or ``20260305`` → date."""
+    if value.__class__ is dt.date:
+        return value
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
@@ -91,11 +95,14 @@ def parse_date(value) -> dt.date | None:
 
 def parse_text(value, *, max_length: int | None = None) -> str:
     """A cell as text: numbers that Excel stored as 1234.0 come back as "1234"."""
-    if is_blank(value):
+    if value.__class__ is str:
+        text = value.strip()
+    elif value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = normalize_text(value) if not isinstance(value, str) else value.strip()
+    else:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = normalize_text(value)
     if max_length is not None and len(text) > max_length:
         raise ParseError(f"内容过长（最多 {max_length} 个字）")
     return text

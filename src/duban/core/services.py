@@ -93,7 +93,7 @@ def import_check(*, importer, batch, mapping=None, progress=None):
     An unreadable file (TabularError) or columns to map (MappingRequired) are kept on the
     batch too, then raised.
     """
-    from duban.core.importing import MappingRequired
+    from duban.core.importing import MappingRequired, bulk_objects
     from duban.core.models import ImportBatch
     from duban.core.progress import NoProgress
     from duban.core.tabular import TabularError
@@ -106,9 +106,10 @@ def import_check(*, importer, batch, mapping=None, progress=None):
     fields = ["mapping", "counts", "problems", "ignored", "report", "parsed", "status"]
     batch.status = ImportBatch.Status.PREVIEWED
     try:
-        preview = importer.preview(
-            _read(batch), batch.filename, _mapping(batch), progress=progress or NoProgress()
-        )
+        with bulk_objects():
+            preview = importer.preview(
+                _read(batch), batch.filename, _mapping(batch), progress=progress or NoProgress()
+            )
     except TabularError as exc:
         batch.report = {"fatal": str(exc)}
         batch.save(update_fields=fields)
@@ -171,11 +172,17 @@ def import_apply(*, importer, batch, progress=None):
 
     Returns the preview; its errors (if the data changed meanwhile) mean nothing was written.
     """
-    from duban.core.importing import decode_rows
-    from duban.core.models import ImportBatch
+    from duban.core.importing import bulk_objects
     from duban.core.progress import NoProgress
 
-    progress = progress or NoProgress()
+    with bulk_objects():
+        return _apply(importer, batch, progress or NoProgress())
+
+
+def _apply(importer, batch, progress):
+    from duban.core.importing import decode_rows
+    from duban.core.models import ImportBatch
+
     rows = None
     if batch.parsed:
         try:

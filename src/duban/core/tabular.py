@@ -143,5 +143,7 @@ def _fill_blank_labels(headers: list[str]) -> list[str]:
 
 
 def _is_total_row(cells: list) -> bool:
-    texts = [normalize_text(cell) for cell in cells[:3] if isinstance(cell, str)]
+    texts = [
+        normalize_text(cell) for cell in cells[:3] if isinstance(cell, str) and "计" in cell
+    ]  # every marker ends in 计, which NFKC leaves as it is
     return any(text.replace(" ", "").startswith(TOTAL_MARKERS) for text in texts)

@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -31,6 +32,19 @@ FIELDS = [  # compared with the database to tell changed from unchanged
     "outstanding",
     "status",
     "note",
+]
+
+
+_in_order = itemgetter(*FIELDS)  # a validated row has every one of them
+ZERO = Decimal("0.00")
+DEFAULTS = [
+    ("project_name", ""),
+    ("note", ""),
+    ("category", Category.HISTORICAL),
+    ("invoice_date", None),
+    ("due_date", None),
+    ("agreed_payment_date", None),
+    ("warranty_due_date", None),
 ]
 
 
@@ -119,7 +133,7 @@ class ReceivableImporter(Importer):
         if amount < 0:
             error("amount", "应收金额不能为负数")
         if paid is None:
-            paid = amount - outstanding if outstanding is not None else Decimal("0.00")
+            paid = amount - outstanding if outstanding is not None else ZERO
         if outstanding is None:
             outstanding = amount - paid
         if paid + outstanding != amount:
@@ -131,16 +145,9 @@ class ReceivableImporter(Importer):
             error("paid", "已回款和未回款都不能为负数")
         values["paid"], values["outstanding"] = paid, outstanding
         values["status"] = ReceivableStatus.SETTLED if outstanding == 0 else ReceivableStatus.OPEN
-        for field in ["project_name", "note"]:
-            values.setdefault(field, "")
-        for field in [
-            "category",
-            "invoice_date",
-            "due_date",
-            "agreed_payment_date",
-            "warranty_due_date",
-        ]:
-            values.setdefault(field, Category.HISTORICAL if field == "category" else None)
+        for field, default in DEFAULTS:  # columns the file may leave out
+            if field not in values:
+                values[field] = default
         if values["category"] == Category.PREPAYMENT and not values["agreed_payment_date"]:
             error("agreed_payment_date", "预付款需要填写约定付款日")
         return errors
@@ -176,10 +183,10 @@ class ReceivableImporter(Importer):
     def write(self, preview: Preview, *, batch, progress) -> None:
         names = {row.values["customer"] for row in [*preview.new, *preview.changed]}
         known = _customer_ids(names)
-        Customer.objects.bulk_create(
-            [Customer(name=name) for name in sorted(names - set(known))], batch_size=CHUNK
-        )
-        known = _customer_ids(names)
+        if new_names := names - set(known):
+            new = [Customer(name=name) for name in sorted(new_names)]
+            Customer.objects.bulk_create(new, batch_size=CHUNK)
+            known = _customer_ids(names)
         insert_rows(
             Receivable,
             ["number", *FIELDS, "version", "batch"],
@@ -195,10 +202,10 @@ class ReceivableImporter(Importer):
                 changed[start : start + CHUNK], [*FIELDS, "version", "batch"]
             )
 
-    def _values(self, row: Row, customers: dict) -> list:
+    def _values(self, row: Row, customers: dict) -> tuple:
         """The row's FIELDS, in order, as they go into the database."""
-        values = row.values | {"customer_id": customers[row.values["customer"]]}
-        return [values.get(field) for field in FIELDS]
+        row.values["customer_id"] = customers[row.values["customer"]]
+        return _in_order(row.values)
 
     def _receivable(self, row: Row, customers: dict, batch) -> Receivable:
         values = dict(zip(FIELDS, self._values(row, customers), strict=True))
