@@ -3,11 +3,12 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.test import override_settings
 
 from duban.core.importing import MappingRequired
 from duban.core.models import ImportBatch
-from duban.core.services import import_commit, import_preview
+from duban.core.services import import_check, import_commit, import_preview, import_recheck
 from duban.receivables.importers import ReceivableImporter, TableImporter
 from duban.receivables.models import Customer, Receivable, TableVersion
 from tests.base import BaseTestCase
@@ -173,24 +174,61 @@ class CheckThenCommitTests(BaseTestCase):
             by=self.lead_a,
         )
 
-    def test_the_commit_uses_the_checked_rows_but_compares_them_again(self):
+    def test_the_commit_writes_the_checked_rows_without_reading_the_file_again(self):
+        batch, _ = self.check()
+        self.assertTrue(batch.parsed.name.endswith(".rows.json"))
+        batch.file.delete(save=False)  # only the kept rows are left to commit from
+        preview = import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
+        self.assertEqual(preview.counts()["new"], 2)
+        self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
+        batch.refresh_from_db()
+        self.assertEqual(batch.status, ImportBatch.Status.COMMITTED)
+        self.assertFalse(batch.parsed)  # kept only until the commit
+
+    def test_a_key_added_meanwhile_refuses_the_commit_until_checked_again(self):
         first, _ = self.check()
         second, _ = self.check()
-        self.assertTrue(first.parsed.name.endswith(".rows.json"))
         import_commit(importer=ReceivableImporter(self.lead_a), batch=first)
         # the second upload was checked as new rows; by its commit they exist already
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=second)
+        second.refresh_from_db()
+        self.assertEqual(second.status, ImportBatch.Status.FAILED)
+        self.assertIn("请重新检查后再导入", second.error)
+        self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
+        self.assertTrue(import_recheck(second))
+        import_check(importer=ReceivableImporter(self.lead_a), batch=second)
         preview = import_commit(importer=ReceivableImporter(self.lead_a), batch=second)
         self.assertEqual(preview.counts()["unchanged"], 2)
-        self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
-        second.refresh_from_db()
-        self.assertFalse(second.parsed)  # kept only until the commit
+
+    def test_a_row_edited_since_the_check_is_not_overwritten(self):
+        from duban.receivables.services import payment_add
+
+        first, _ = self.check()
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=first)
+        changed = GOOD[0].replace("12,500.00", "13,000.00")
+        batch, preview = import_preview(
+            importer=ReceivableImporter(self.lead_a),
+            data=csv(changed, GOOD[1]),
+            filename="应收.csv",
+            kind="receivables",
+            by=self.lead_a,
+        )
+        self.assertEqual(preview.counts()["changed"], 1)
+        receivable = Receivable.objects.get(number="INV-001")
+        payment_add(receivable=receivable, by=self.lead_a, date=dt.date(2026, 3, 1), amount=100)
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
+        batch.refresh_from_db()
+        self.assertEqual(batch.status, ImportBatch.Status.FAILED)
+        self.assertIn("有 1 行已被他人修改（INV-001）", batch.error)
+        receivable.refresh_from_db()
+        self.assertEqual((receivable.amount, receivable.paid), (Decimal("12500.00"), 100))
 
     def test_the_kept_rows_keep_money_and_dates_exact(self):
-        from duban.core.importing import decode_rows
+        from duban.core.importing import decode_preview
 
         batch, _ = self.check()
         batch.parsed.open("rb")
-        rows = decode_rows(batch.parsed.read())
+        rows = decode_preview(batch.parsed.read()).new
         batch.parsed.close()
         self.assertEqual(rows[1].values["amount"], Decimal("125000.00"))
         self.assertEqual(rows[0].values["due_date"], dt.date(2026, 2, 4))
@@ -199,5 +237,11 @@ class CheckThenCommitTests(BaseTestCase):
         batch, _ = self.check()
         batch.parsed = ""
         batch.save()
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
+        self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
+
+    def test_rows_kept_in_an_older_format_are_read_from_the_file_again(self):
+        batch, _ = self.check()
+        batch.parsed.save("old.rows.json", ContentFile(b'[["number"],[[2,"INV-001"]]]'))
         import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
         self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)

@@ -200,7 +200,7 @@ class ImportFlow:
             _done_message(request, batch)
             return redirect(self.done_url)
         if batch.status == ImportBatch.Status.FAILED:
-            messages.error(request, _("数据已变化，重新检查发现错误，本次没有导入任何数据。"))
+            messages.error(request, _("本次没有导入任何数据，原因见下。"))
         return redirect(self.url("import_preview", batch.pk))  # failed, or still importing
 
     def errors(self, request, pk):

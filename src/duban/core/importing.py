@@ -104,15 +104,20 @@ class MappingRequired(Exception):
         super().__init__(f"找不到这些必填列：{names}。请在下面指定它们对应表格的哪一列。")
 
 
-def encode_rows(rows: list[Row], target) -> None:
-    """Write valid rows to ``target`` (a binary file) as compact JSON, so the commit need not
-    parse the file again: the field names, each row's line and values (written in chunks, no
-    one huge string), then which fields hold decimals ("d") or dates ("t") as text. Plain data:
-    nothing is ever executed on loading, and no per-value hook slows the reading."""
-    keys = tuple(rows[0].values) if rows else ()
+OUTCOMES = ("new", "changed", "unchanged")
+
+
+def encode_preview(preview: Preview, target) -> None:
+    """Write a checked preview's rows to ``target`` (a binary file) as compact JSON, so the
+    commit neither parses the file nor compares it again: the field names, each row's outcome,
+    line and values (written in chunks, no one huge string), then which fields hold decimals
+    ("d") or dates ("t") as text. Plain data: nothing is executed on loading, and no
+    per-value hook slows the reading."""
+    rows = [(outcome, row) for outcome in OUTCOMES for row in getattr(preview, outcome)]
+    keys = tuple(rows[0][1].values) if rows else ()
     kinds = {}
     for key in keys:  # a field's values share one type: its first tells
-        first = next((r.values[key] for r in rows if r.values[key] is not None), None)
+        first = next((r.values[key] for _, r in rows if r.values[key] is not None), None)
         if isinstance(first, Decimal):
             kinds[key] = "d"
         elif isinstance(first, dt.date) and not isinstance(first, dt.datetime):
@@ -120,9 +125,9 @@ def encode_rows(rows: list[Row], target) -> None:
     target.write(b"[" + _json(keys) + b",[")
     for start in range(0, len(rows), ENCODE_CHUNK):
         chunk = rows[start : start + ENCODE_CHUNK]
-        if any(tuple(row.values) != keys for row in chunk):  # one import's rows share fields
+        if any(tuple(row.values) != keys for _, row in chunk):  # one import's rows share fields
             raise ValueError("rows with different fields")
-        data = _json([[row.line, *row.values.values()] for row in chunk])
+        data = _json([[OUTCOMES.index(o), r.line, *r.values.values()] for o, r in chunk])
         target.write((b"," if start else b"") + data[1:-1])
     target.write(b"]," + _json(kinds) + b"]")
 
@@ -139,17 +144,20 @@ def _plain(value):
     raise TypeError(f"cannot keep {type(value).__name__} between check and commit")
 
 
-def decode_rows(data: bytes) -> list[Row]:
+def decode_preview(data: bytes) -> Preview:
     keys, rows, kinds = json.loads(data)
     typed = [
-        (keys.index(key) + 1, Decimal if kind == "d" else dt.date.fromisoformat)
+        (keys.index(key) + 2, Decimal if kind == "d" else dt.date.fromisoformat)
         for key, kind in kinds.items()
     ]
+    preview = Preview()
+    lists = [getattr(preview, outcome) for outcome in OUTCOMES]
     for values in rows:
         for index, convert in typed:
             if values[index] is not None:
                 values[index] = convert(values[index])
-    return [Row(values[0], dict(zip(keys, values[1:], strict=True)), [], {}) for values in rows]
+        lists[values[0]].append(Row(values[1], dict(zip(keys, values[2:], strict=True)), [], {}))
+    return preview
 
 
 def file_hash(data: bytes) -> str:
@@ -214,16 +222,10 @@ class Importer:
                 rows.append(row)
         preview.errors += self.check_duplicates(rows, labels)
         if not preview.errors:
-            preview.parsed = tempfile.TemporaryFile()  # before compare adds what it found
-            encode_rows(rows, preview.parsed)
             self.compare(rows, preview, progress=progress)
-        return preview
-
-    def preview_rows(self, rows: list[Row], *, progress) -> Preview:
-        """The preview of rows parsed and validated before: only compared again, since the
-        database may have changed between the check and the commit."""
-        preview = Preview()
-        self.compare(rows, preview, progress=progress)
+        if not preview.errors:
+            preview.parsed = tempfile.TemporaryFile()
+            encode_preview(preview, preview.parsed)
         return preview
 
     def sample(self, preview: Preview, size: int = 10) -> dict:
@@ -276,7 +278,14 @@ class Importer:
         return []
 
     def compare(self, rows: list[Row], preview: Preview, *, progress) -> None:
-        """Sort valid rows into preview.new, .changed and .unchanged."""
+        """Sort valid rows into preview.new, .changed and .unchanged, noting in each existing
+        row what ``stale`` needs to tell whether it changed since (its version)."""
+        raise NotImplementedError
+
+    def stale(self, preview: Preview) -> list[str]:
+        """Within the commit's transaction: the keys of existing rows that changed since the
+        check (their writes are refused, as any stale edit is). New rows need no check here:
+        a key someone else added meanwhile breaks the unique constraint of the write."""
         raise NotImplementedError
 
     def write(self, preview: Preview, *, batch, progress) -> None:

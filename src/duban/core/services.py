@@ -2,7 +2,7 @@
 
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,14 +73,20 @@ def import_stage(*, data: bytes, filename: str, kind: str, by, options=None):
 
 
 def import_recheck(batch, *, mapping: dict[int, str] | None = None) -> bool:
-    """Claim a checked (or lost) batch for another check, with the user's column mapping."""
+    """Claim a checked, failed or lost batch for another check, with the user's column
+    mapping if given."""
     from duban.core.models import ImportBatch
 
-    fields = {"status": ImportBatch.Status.CHECKING, "report": {}}
+    fields = {"status": ImportBatch.Status.CHECKING, "report": {}, "error": ""}
     if mapping is not None:
         fields["mapping"] = {str(k): v for k, v in mapping.items()}
     claimed = ImportBatch.objects.filter(
-        pk=batch.pk, status__in=[ImportBatch.Status.PREVIEWED, ImportBatch.Status.CHECKING]
+        pk=batch.pk,
+        status__in=[  # a check lost with its process, a refused commit: checked again
+            ImportBatch.Status.PREVIEWED,
+            ImportBatch.Status.CHECKING,
+            ImportBatch.Status.FAILED,
+        ],
     ).update(**fields, started_at=timezone.now())
     batch.refresh_from_db()
     return bool(claimed)
@@ -167,10 +173,13 @@ def import_claim(batch) -> None:
 
 
 def import_apply(*, importer, batch, progress=None):
-    """Compare the claimed batch's rows with the database again (it may have changed since
-    the check) and write them in one transaction, or write nothing.
+    """Write the claimed batch's rows as checked, in one transaction, or write nothing.
 
-    Returns the preview; its errors (if the data changed meanwhile) mean nothing was written.
+    The check kept each row with its outcome, so the commit neither parses the file nor
+    compares it again; within the transaction it only makes sure that no existing row changed
+    since (``Importer.stale``) and that no new key appeared (the unique constraint). Either
+    refuses the whole commit (FAILED, with the reason); the user checks the file again.
+    Returns the preview.
     """
     from duban.core.importing import bulk_objects
     from duban.core.progress import NoProgress
@@ -180,38 +189,53 @@ def import_apply(*, importer, batch, progress=None):
 
 
 def _apply(importer, batch, progress):
-    from duban.core.importing import decode_rows
+    from duban.core.importing import decode_preview
     from duban.core.models import ImportBatch
 
-    rows = None
+    preview = None
     if batch.parsed:
         try:
-            rows = decode_rows(_read(batch, batch.parsed))
-        except (ValueError, TypeError):  # kept by an earlier version of Duban: read the file
-            rows = None
+            preview = decode_preview(_read(batch, batch.parsed))
+        except (ValueError, TypeError, KeyError):  # kept by an earlier version: read the file
+            preview = None
     try:
-        if rows is not None:
-            preview = importer.preview_rows(rows, progress=progress)
-        else:
+        if preview is None:
             preview = importer.preview(
                 _read(batch), batch.filename, _mapping(batch), progress=progress
             )
         if not preview.ok:
-            _finish(
-                batch,
-                ImportBatch.Status.FAILED,
-                preview.counts(),
-                error="\n".join(map(str, preview.errors[:50])),
-            )
+            error = "\n".join(map(str, preview.errors[:50]))
+            _finish(batch, ImportBatch.Status.FAILED, preview.counts(), error=error)
             return preview
         with transaction.atomic():
+            progress("compare", force=True)
+            if stale := importer.stale(preview):
+                raise ImportConflict(
+                    _(
+                        "检查之后，有 %(count)d 行已被他人修改（%(keys)s）。为避免覆盖他人的修改，"
+                        "本次没有导入任何数据，请重新检查后再导入。"
+                    )
+                    % {"count": len(stale), "keys": "、".join(stale[:5])}
+                )
             importer.write(preview, batch=batch, progress=progress)
             # in the same transaction: COMMITTED if and only if the rows are there
             _finish(batch, ImportBatch.Status.COMMITTED, preview.counts())
+    except ImportConflict as exc:
+        _finish(batch, ImportBatch.Status.FAILED, batch.counts, error=str(exc))
+    except IntegrityError as exc:  # e.g. someone added one of the new keys meanwhile
+        error = _(
+            "写入时与现有数据冲突（可能有人同时导入了相同的数据），本次没有导入任何数据，"
+            "请重新检查后再导入。详情：%(detail)s"
+        ) % {"detail": exc}
+        _finish(batch, ImportBatch.Status.FAILED, batch.counts, error=error)
     except Exception as exc:
         _finish(batch, ImportBatch.Status.FAILED, batch.counts, error=str(exc) or repr(exc))
         raise
     return preview
+
+
+class ImportConflict(Exception):
+    """Rows changed between the check and the commit: the commit is refused."""
 
 
 def import_commit(*, importer, batch, progress=None):
