@@ -2,31 +2,71 @@
 
 Cell text that a spreadsheet would run as a formula (starting with =, +, - or @) is written
 as text prefixed with an apostrophe, so opening an export can never execute anything.
+
+The workbook is written here as SpreadsheetML rather than through a general library: one sheet,
+four fixed cell styles and inline strings are all an export needs, and writing them directly
+takes about a quarter of xlsxwriter's time (1.7 s against 7.5 s for 100,000 rows of 15 columns).
 """
 
 import datetime as dt
+import math
+import re
 import tempfile
-from collections.abc import Callable, Iterable
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 from urllib.parse import quote
+from xml.sax.saxutils import escape, quoteattr
 
-import xlsxwriter
 from django.db import models
 from django.http import FileResponse
 from django.utils import timezone
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
+MAX_ROWS = 1_048_576  # Excel's limit, the header row included: rows past it are not written
+MAX_TEXT = 32_767  # Excel's limit for the text of a cell
+CHUNK = 2000  # rows read from the database at a time
+COMPRESSION = 6  # zlib's default: level 1 saves a third of a second per 100,000 rows, +30 % size
 
 
 @dataclass(frozen=True)
 class ExportColumn:
+    """One column: its header, how a row's cell is found, the cell's kind and width.
+
+    Give ``value`` (row -> cell), or ``field``, an ORM path such as ``customer__name``: a field
+    column reads model instances by attribute and a queryset through ``values_list()``, the
+    same cells either way. ``shown`` turns the field's value (a code, a related object) into
+    what the cell holds; an empty field stays an empty cell.
+    """
+
     header: str
-    value: Callable  # row -> cell value
+    value: Callable | None = None  # row -> cell value
     kind: str = "text"  # text, money, date, number
     width: int = 14
+    field: str = ""
+    shown: Callable | None = None
+
+    def __post_init__(self):
+        if self.value is None:
+            if not self.field:
+                raise TypeError(f"export column {self.header!r} needs a value or a field")
+            object.__setattr__(self, "value", _attribute(self.field, self.shown))
+
+
+def _attribute(path: str, shown: Callable | None) -> Callable:
+    parts = path.split("__")
+
+    def value(row):
+        for part in parts:
+            row = getattr(row, part, None)
+            if row is None:
+                return None
+        return row if shown is None else shown(row)
+
+    return value
 
 
 def neutralize(text: str) -> str:
@@ -34,63 +74,312 @@ def neutralize(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+# --- reading the rows -------------------------------------------------------------------------
+
+
+def _cells(rows, columns: list[ExportColumn]) -> Iterator:
+    """Each row's cell values. A queryset whose columns all name a field is read with
+    ``values_list()``: building model instances would take longer than writing the file."""
+    if isinstance(rows, models.QuerySet):
+        if all(column.field for column in columns):
+            return _queryset_cells(rows, columns)
+        rows = rows.iterator(chunk_size=CHUNK)
+    getters = [column.value for column in columns]
+    return ([get(row) for get in getters] for row in rows)
+
+
+def _queryset_cells(queryset, columns: list[ExportColumn]) -> Iterator[list]:
+    """A field that is a relation comes from ``values_list()`` as a key: its objects are
+    fetched once for each chunk of rows that names new ones, then handed to ``shown``.
+    What ``shown`` makes of a value is kept for the export: codes and leads repeat."""
+    related = [_related_model(queryset.model, column.field) for column in columns]
+    changed = [
+        (index, column.shown or str, model, {}, {None: None})
+        for index, (column, model) in enumerate(zip(columns, related, strict=True))
+        if column.shown or model
+    ]
+    rows = queryset.values_list(*(column.field for column in columns)).iterator(chunk_size=CHUNK)
+    for chunk in iter(lambda: list(islice(rows, CHUNK)), []):
+        for index, _shown, model, objects, _seen in changed:
+            if model is not None:
+                missing = {row[index] for row in chunk} - objects.keys() - {None}
+                if missing:
+                    objects.update(model._base_manager.in_bulk(missing))
+        for row in chunk:
+            cells = list(row)
+            for index, shown, model, objects, seen in changed:
+                key = cells[index]
+                if key not in seen:
+                    value = key if model is None else objects.get(key)  # None if since deleted
+                    seen[key] = None if value is None else shown(value)
+                cells[index] = seen[key]
+            yield cells
+
+
+def _related_model(model, path: str):
+    """The model a path ends at when its last part is a relation, else None."""
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        if field.is_relation:
+            model = field.related_model
+    return model if field is not None and field.is_relation else None
+
+
+# --- writing the workbook ---------------------------------------------------------------------
+
+
 def write_xlsx(rows: Iterable, columns: list[ExportColumn], *, sheet: str, target) -> int:
-    """Write ``rows`` to ``target`` (a path or file); returns the number of data rows."""
-    book = xlsxwriter.Workbook(
-        target,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    money = book.add_format({"num_format": MONEY_FORMAT})
-    date = book.add_format({"num_format": DATE_FORMAT})
-    bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    ws = book.add_worksheet(sheet[:31])
-    for index, column in enumerate(columns):
-        ws.set_column(index, index, column.width)
-        ws.write_string(0, index, column.header, bold)
-    ws.freeze_panes(1, 0)
-    writers = [_writer(ws, column.kind, money, date) for column in columns]
-    cells = list(enumerate(zip((c.value for c in columns), writers, strict=True)))
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        for index, (value, write) in cells:
-            write(count, index, value(row))
-    ws.autofilter(0, 0, max(count, 1), len(columns) - 1)
-    book.close()
+    """Write ``rows`` to ``target`` (a path or a binary file); returns the number of data rows.
+
+    ``rows`` are objects each column's ``value`` reads, or a queryset (see ``_cells``).
+    """
+    name = _sheet_name(sheet)
+    last = _column_letter(len(columns) - 1) if columns else "A"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION) as book:
+        for part, xml in PACKAGE_PARTS.items():
+            book.writestr(part, xml)
+        book.writestr("docProps/core.xml", CORE.format(now=f"{timezone.now():%Y-%m-%dT%H:%M:%SZ}"))
+        # No Zip64, which Excel is particular about: Excel's 1,048,576 rows of the receivables'
+        # 15 columns are some 700 MB of XML, well below the 2 GiB where zipfile would need it.
+        with book.open("xl/worksheets/sheet1.xml", "w") as out:
+            count = _write_sheet(out, _cells(rows, columns), columns, last)
+        area = "'{}'!$A$1:${}${}".format(name.replace("'", "''"), last, count + 1)
+        book.writestr("xl/workbook.xml", WORKBOOK.format(name=quoteattr(name), area=escape(area)))
     return count
 
 
-def _writer(ws, kind, money, date):
-    """A cell writer for one column kind: numbers and dates typed, text neutralised."""
+def _write_sheet(out, cells: Iterator, columns: list[ExportColumn], last: str) -> int:
+    """The sheet's XML, written 500 rows at a time; returns the number of data rows."""
+    widths = "".join(
+        f'<col min="{i}" max="{i}" width="{_width(c.width)}" customWidth="1"/>'
+        for i, c in enumerate(columns, start=1)
+    )
+    header = "".join(
+        f'<c r="{_column_letter(i)}1" s="{HEADER}" t="inlineStr"><is>{_text(str(header))}</is></c>'
+        for i, header in enumerate(column.header for column in columns)
+    )
+    out.write(
+        (SHEET_START + (f"<cols>{widths}</cols>" if columns else "") + "<sheetData>").encode()
+        + f'<row r="1">{header}</row>'.encode()
+    )
+    writers = [_writer(column.kind, _column_letter(i)) for i, column in enumerate(columns)]
+    count = 0
+    buffer = []
+    for count, row in enumerate(islice(cells, MAX_ROWS - 1), start=1):
+        number = str(count + 1)
+        buffer.append(
+            f'<row r="{number}">'
+            + "".join([write(value, number) for write, value in zip(writers, row, strict=True)])
+            + "</row>"
+        )
+        if len(buffer) == 500:
+            out.write("".join(buffer).encode())
+            buffer.clear()
+    out.write("".join(buffer).encode())
+    autofilter = f'<autoFilter ref="A1:{last}{count + 1}"/>' if columns else ""
+    out.write(f"</sheetData>{autofilter}{SHEET_END}".encode())
+    return count
 
-    def text(row, col, value):
+
+# Cell styles, as indexes into styles.xml's cellXfs.
+MONEY, DATE, HEADER = 1, 2, 3
+EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()  # serial 0, so that 1900-03-01 is 61
+NEEDS_CARE = re.compile(r"[&<>\x00-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")  # not XML
+
+
+def _writer(kind: str, letter: str) -> Callable[[object, str], str]:
+    """The XML of one column's cells: numbers and dates typed, text neutralised."""
+
+    def text(value, row):
         if value is None or value == "":
-            return
-        ws.write_string(row, col, neutralize(value if isinstance(value, str) else str(value)))
+            return ""
+        if not isinstance(value, str):
+            value = str(value)
+        return f'<c r="{letter}{row}" t="inlineStr"><is>{_text(neutralize(value))}</is></c>'
 
-    def number(row, col, value, cell_format=None):
-        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-            ws.write_number(row, col, float(value), cell_format)
-        else:
-            text(row, col, value)
+    def number(value, row, style=""):
+        if value is None:
+            return ""
+        if isinstance(value, Decimal):
+            if value.is_finite():
+                return f'<c r="{letter}{row}"{style}><v>{value}</v></c>'
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            if math.isfinite(value):
+                return f'<c r="{letter}{row}"{style}><v>{value!r}</v></c>'
+        return text(value, row)
 
-    def when(row, col, value):
-        if isinstance(value, dt.datetime):
-            ws.write_datetime(row, col, timezone.localtime(value).replace(tzinfo=None), date)
-        elif isinstance(value, dt.date):
-            ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), date)  # noqa: DTZ001
-        else:
-            text(row, col, value)
+    def money(value, row):
+        return number(value, row, f' s="{MONEY}"')
 
-    if kind == "money":
-        return lambda row, col, value: number(row, col, value, money)
-    if kind == "number":
-        return number
-    return when if kind == "date" else text
+    def when(value, row):
+        if value is None:
+            return ""
+        serial = _serial(value)
+        if serial is None:
+            return text(value, row)
+        return f'<c r="{letter}{row}" s="{DATE}"><v>{serial}</v></c>'
+
+    return {"money": money, "number": number, "date": when}.get(kind, text)
+
+
+def _serial(value) -> int | float | None:
+    """Excel's serial number of a date (with its time as a fraction), None if it has none."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        day = _serial(value.date())
+        if day is None:
+            return None
+        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+        return day + seconds / 86400 if seconds else day
+    if isinstance(value, dt.date):
+        serial = value.toordinal() - EXCEL_EPOCH
+        if serial < 61:  # Excel counts a 29 February 1900 that never was
+            serial -= 1
+        return serial if serial >= 1 else None
+    return None
+
+
+def _text(text: str) -> str:
+    """An inline string's ``<t>``: XML-escaped, control characters as Excel's _xHHHH_."""
+    if not NEEDS_CARE.search(text):
+        return f"<t>{text[:MAX_TEXT]}</t>"
+    text = CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text[:MAX_TEXT])
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f"<t{space}>{escape(text)}</t>"
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _width(characters: int) -> float:
+    """A width in characters as Excel stores it: Calibri 11's 7-pixel digits plus padding."""
+    return int((characters * 7 + 5) / 7 * 256) / 256 if characters > 0 else 0
+
+
+def _sheet_name(name: str) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'")[:31]
+    return name or "Sheet1"
+
+
+# --- the fixed parts of the package -----------------------------------------------------------
+
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+_TYPE = "application/vnd.openxmlformats-officedocument"
+
+
+def _relationships(*links: tuple[str, str]) -> str:
+    return (
+        f'{_HEAD}<Relationships xmlns="{_PACKAGE}/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{n}" Type="{kind}" Target="{target}"/>'
+            for n, (kind, target) in enumerate(links, start=1)
+        )
+        + "</Relationships>"
+    )
+
+
+def _content_types(**parts: str) -> str:
+    return (
+        f'{_HEAD}<Types xmlns="{_PACKAGE}/content-types">'
+        f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package'
+        '.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        + "".join(
+            f'<Override PartName="/{part}" ContentType="{kind}"/>' for part, kind in parts.items()
+        )
+        + "</Types>"
+    )
+
+
+_THIN = "".join(
+    f'<{s} style="thin"><color auto="1"/></{s}>' for s in ["left", "right", "top", "bottom"]
+)
+
+# The cell styles (cellXfs) are 0 plain, 1 money (built-in format 4 is #,##0.00), 2 date and
+# 3 the header: bold on light grey with thin borders.
+STYLES = (
+    f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
+    f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid">'
+    '<fgColor rgb="FFF2F2F2"/><bgColor indexed="64"/></patternFill></fill></fills>'
+    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    f"<border>{_THIN}<diagonal/></border>"
+    '</borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    '</cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" applyFont="1" applyFill="1" '
+    'applyBorder="1"/></cellXfs><cellStyles count="1">'
+    '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
+
+PACKAGE_PARTS = {
+    "[Content_Types].xml": _content_types(
+        **{
+            "xl/workbook.xml": f"{_TYPE}.spreadsheetml.sheet.main+xml",
+            "xl/worksheets/sheet1.xml": f"{_TYPE}.spreadsheetml.worksheet+xml",
+            "xl/styles.xml": f"{_TYPE}.spreadsheetml.styles+xml",
+            "docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+            "docProps/app.xml": f"{_TYPE}.extended-properties+xml",
+        }
+    ),
+    "_rels/.rels": _relationships(
+        (f"{_OFFICE}/relationships/officeDocument", "xl/workbook.xml"),
+        (f"{_PACKAGE}/relationships/metadata/core-properties", "docProps/core.xml"),
+        (f"{_OFFICE}/relationships/extended-properties", "docProps/app.xml"),
+    ),
+    "docProps/app.xml": f'{_HEAD}<Properties xmlns="{_OFFICE}/extended-properties">'
+    "<Application>duban</Application></Properties>",
+    "xl/_rels/workbook.xml.rels": _relationships(
+        (f"{_OFFICE}/relationships/worksheet", "worksheets/sheet1.xml"),
+        (f"{_OFFICE}/relationships/styles", "styles.xml"),
+    ),
+    "xl/styles.xml": STYLES,
+}
+
+CORE = (
+    f'{_HEAD}<cp:coreProperties xmlns:cp="{_PACKAGE}/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created></cp:coreProperties>'
+)
+
+WORKBOOK = (
+    f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_OFFICE}/relationships">'
+    '<bookViews><workbookView xWindow="240" yWindow="15" windowWidth="16095" '
+    'windowHeight="9660"/></bookViews><sheets><sheet name={name} sheetId="1" r:id="rId1"/>'
+    '</sheets><definedNames><definedName name="_xlnm._FilterDatabase" localSheetId="0" '
+    'hidden="1">{area}</definedName></definedNames></workbook>'
+)
+
+SHEET_START = (
+    f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_OFFICE}/relationships">'
+    '<sheetViews><sheetView tabSelected="1" workbookViewId="0">'
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+    '<sheetFormatPr defaultRowHeight="15"/>'
+)
+SHEET_END = (
+    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    "</worksheet>"
+)
+
+
+# --- responses and django-tables2 tables ------------------------------------------------------
 
 
 def xlsx_response(rows, columns: list[ExportColumn], *, filename: str, sheet: str):
@@ -150,5 +439,5 @@ def _cell(accessor, field):
 
 def table_response(table, *, filename: str, sheet: str):
     """Every row of a filtered table (not only its page) as a streamed xlsx download."""
-    rows = table.data.data.iterator(chunk_size=2000)
+    rows = table.data.data.iterator(chunk_size=CHUNK)
     return xlsx_response(rows, table_columns(table), filename=filename, sheet=sheet)

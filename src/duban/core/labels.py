@@ -1,6 +1,7 @@
 """Choice labels from a per-language cache: get_FOO_display rebuilds its map on every call,
 and long lists and exports call it for every row."""
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.utils.translation import get_language
@@ -8,6 +9,15 @@ from django.utils.translation import get_language
 
 def choice_label(obj, field_name: str) -> str:
     return _labels(type(obj), field_name, get_language()).get(getattr(obj, field_name), "")
+
+
+def choice_labels(model, field_name: str) -> Callable[[object], str]:
+    """Code -> label in the active language, for values read without their model instance."""
+
+    def label(code) -> str:
+        return _labels(model, field_name, get_language()).get(code, "")
+
+    return label
 
 
 @lru_cache(maxsize=256)
