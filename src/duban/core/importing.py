@@ -10,13 +10,14 @@ reason, in Chinese: ``第 12 行「到期日」：无法识别的日期 "2026年
 import datetime as dt
 import gc
 import hashlib
-import json
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+import orjson
 
 from duban.core.parsing import ParseError, is_blank, parse_text
 from duban.core.tabular import Table, header_key, read_table
@@ -120,7 +121,9 @@ def encode_preview(preview: Preview, target) -> None:
         first = next((r.values[key] for _, r in rows if r.values[key] is not None), None)
         if isinstance(first, Decimal):
             kinds[key] = "d"
-        elif isinstance(first, dt.date) and not isinstance(first, dt.datetime):
+        elif isinstance(first, dt.datetime):  # would come back as text: no field holds one
+            raise TypeError(f"cannot keep the datetimes of {key} between check and commit")
+        elif isinstance(first, dt.date):
             kinds[key] = "t"
     target.write(b"[" + _json(keys) + b",[")
     for start in range(0, len(rows), ENCODE_CHUNK):
@@ -133,19 +136,17 @@ def encode_preview(preview: Preview, target) -> None:
 
 
 def _json(value) -> bytes:
-    return json.dumps(value, default=_plain, ensure_ascii=False, separators=(",", ":")).encode()
+    return orjson.dumps(value, default=_plain)  # dates as ISO text by itself
 
 
 def _plain(value):
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value.isoformat()
     raise TypeError(f"cannot keep {type(value).__name__} between check and commit")
 
 
 def decode_preview(data: bytes) -> Preview:
-    keys, rows, kinds = json.loads(data)
+    keys, rows, kinds = orjson.loads(data)
     typed = [
         (keys.index(key) + 2, Decimal if kind == "d" else dt.date.fromisoformat)
         for key, kind in kinds.items()

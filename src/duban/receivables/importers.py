@@ -37,7 +37,13 @@ FIELDS = [  # compared with the database to tell changed from unchanged
 
 NEW = (None, None)  # the pk and version of a row not in the database yet
 _in_order = itemgetter(*FIELDS, "number")  # a validated row has every one of them
-_team_status = itemgetter(FIELDS.index("team_id"), FIELDS.index("status"))
+_TEAM, _STATUS, _DUE = (FIELDS.index(f) for f in ["team_id", "status", "due_date"])
+
+
+def _team_status_due(values: tuple) -> tuple:
+    return values[_TEAM], values[_STATUS], values[_DUE] or dt.date.min
+
+
 ZERO = Decimal("0.00")
 DEFAULTS = [
     ("project_name", ""),
@@ -203,8 +209,8 @@ class ReceivableImporter(Importer):
             new = [Customer(name=name) for name in sorted(new_names)]
             Customer.objects.bulk_create(new, batch_size=CHUNK)
             known = _customer_ids(names)
-        new = sorted(  # grouped as the (team, status, due) index is: fewer of its pages to touch
-            (self._values(row, known) for row in preview.new), key=_team_status
+        new = sorted(  # in the order of the busiest index: fewer of its pages to touch
+            (self._values(row, known) for row in preview.new), key=_team_status_due
         )
         insert_rows(
             Receivable,
