@@ -76,6 +76,26 @@ class ImportTests(BaseTestCase):
             self.commit(csv(*GOOD, *bad))
         self.assertEqual((Receivable.objects.count(), Customer.objects.count()), before)
 
+    def test_errors_come_in_row_then_column_order_and_a_bad_cell_is_not_also_empty(self):
+        data = (
+            "客户名称,单号,团队,应收金额,到期日\n"
+            "甲,X-1,电销一组,abc,2026-13-01\n"
+            ",X-2,电销一组,100,2026-03-01\n"
+            "乙,,电销一组,,x\n"
+        ).encode()
+        _, preview = self.preview(data)
+        self.assertEqual(
+            [str(e) for e in preview.errors],
+            [
+                '第 2 行「应收金额」：无法识别的金额 "abc"',
+                '第 2 行「到期日」：无法识别的日期 "2026-13-01"',
+                "第 3 行「客户名称」：必填，不能为空",
+                "第 4 行「单号」：必填，不能为空",
+                "第 4 行「应收金额」：必填，不能为空",
+                '第 4 行「到期日」：无法识别的日期 "x"',
+            ],
+        )
+
     def test_paid_plus_outstanding_must_make_the_amount(self):
         data = ("客户名称,单号,团队,应收金额,已回款,未回款\n甲,X-1,电销一组,100,30,80\n").encode()
         _, preview = self.preview(data)
