@@ -80,18 +80,19 @@ class ImportFlow:
         return get_object_for_user(ImportBatch, request.user, pk=pk, kind=self.kind)
 
     def _start(self, request, batch, work: Callable) -> None:
-        """Run ``work(importer, progress)`` for the batch: in the background for a large file."""
+        """Run ``work(importer, batch, progress)``: in the background for a large file. The
+        work gets its own copy of the batch, which the request goes on reading."""
         importer = self.importer(request.user, batch.options)
         progress = _progress(batch)
         progress.clear()
         jobs.start(
-            lambda: work(importer, progress),
+            lambda: work(importer, ImportBatch.objects.get(pk=batch.pk), progress),
             background=batch.file.size > settings.IMPORT_BACKGROUND_BYTES,
             name=f"import-{batch.pk}",
         )
 
     def _check(self, request, batch) -> None:
-        self._start(request, batch, lambda importer, progress: _check(importer, batch, progress))
+        self._start(request, batch, _check)
 
     # --- views ------------------------------------------------------------------------------
 
@@ -188,13 +189,7 @@ class ImportFlow:
         except ImportAlreadyDone as exc:
             messages.error(request, str(exc))
             return redirect(self.url("import_preview", batch.pk))
-        self._start(
-            request,
-            batch,
-            lambda importer, progress: import_apply(
-                importer=importer, batch=batch, progress=progress
-            ),
-        )
+        self._start(request, batch, _apply)
         batch.refresh_from_db()
         if batch.status == ImportBatch.Status.COMMITTED:
             _done_message(request, batch)
@@ -260,6 +255,10 @@ def _check(importer, batch, progress) -> None:
             status=ImportBatch.Status.PREVIEWED,
             report={"fatal": _("检查这个文件时出错（%(error)s），请联系管理员。") % {"error": exc}},
         )
+
+
+def _apply(importer, batch, progress) -> None:
+    import_apply(importer=importer, batch=batch, progress=progress)
 
 
 def _done_message(request, batch) -> None:
