@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from duban.core.bulk import insert_rows
-from duban.receivables.models import Payment
+from duban.receivables.models import Payment, Receivable
 from tests.base import BaseTestCase
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -28,3 +28,26 @@ class InsertRowsTests(BaseTestCase):
             created_at__lt=when + dt.timedelta(minutes=1),
         )
         self.assertEqual(list(found), [saved])
+
+
+class OneParameterTests(BaseTestCase):
+    def test_text_and_integer_keys_and_none(self):
+        from duban.core.bulk import one_parameter
+
+        numbers = [self.receivable_a.number, "NOT-THERE"]
+        found = Receivable.objects.filter(number__in=one_parameter(numbers))
+        self.assertEqual(list(found), [self.receivable_a])
+        by_pk = Receivable.objects.filter(pk__in=one_parameter([self.receivable_a.pk, -1]))
+        self.assertEqual(list(by_pk), [self.receivable_a])
+        self.assertFalse(Receivable.objects.filter(number__in=one_parameter([])).exists())
+
+    def test_a_long_list_is_still_one_parameter(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from duban.core.bulk import one_parameter
+
+        keys = [f"K{n}" for n in range(40_000)] + [self.receivable_a.number]  # > SQLite cap
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(Receivable.objects.filter(number__in=one_parameter(keys)).count(), 1)
+        self.assertEqual(len(queries), 1)

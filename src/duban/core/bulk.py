@@ -1,5 +1,5 @@
-"""Inserting many rows fast: COPY on PostgreSQL, one prepared INSERT run with executemany on
-SQLite.
+"""Many rows at once: inserted with COPY on PostgreSQL and one prepared INSERT run with
+executemany on SQLite; looked up by a long list of keys passed as one parameter.
 
 ``bulk_create`` builds SQL for every batch of ~50 rows (SQLite's 999-parameter cap) and
 model instances for every row; an import of 100,000 rows spent most of its time there.
@@ -10,7 +10,9 @@ adapts them itself; only aware datetimes need Django's conversion (to naive UTC 
 
 from collections.abc import Iterable
 
+import orjson
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 
 BATCH = 5000
 
@@ -46,6 +48,7 @@ def _copy(table: str, columns: str, rows) -> int:
     """PostgreSQL: COPY … FROM STDIN, which psycopg feeds row by row."""
     count = 0
     with (
+        connection.wrap_database_errors,  # an IntegrityError as Django's, as for any query
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
@@ -59,3 +62,14 @@ def _adapter(field):
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     return None
+
+
+def one_parameter(values: list) -> RawSQL:
+    """A subquery of ``values`` (text or integers) for ``field__in=``, sent as one parameter: an array on
+    PostgreSQL, a JSON array on SQLite. ``__in`` with a list sends one parameter per value,
+    which Django and the driver each handle in Python: four times slower for 100,000 keys."""
+    values = list(values)
+    if connection.vendor == "postgresql":  # Django binds on the client: the array needs a type
+        kind = "bigint" if values and isinstance(values[0], int) else "text"
+        return RawSQL(f"SELECT unnest(%s::{kind}[])", [values])
+    return RawSQL("SELECT value FROM json_each(%s)", [orjson.dumps(values).decode()])

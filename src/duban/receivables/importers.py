@@ -8,7 +8,7 @@ from operator import itemgetter
 from django.conf import settings
 from django.utils import timezone, translation
 
-from duban.core.bulk import insert_rows
+from duban.core.bulk import insert_rows, one_parameter
 from duban.core.importing import Column, Importer, Preview, Row, RowError
 from duban.core.parsing import ParseError, normalize_text, parse_date, parse_money, parse_text
 from duban.org.models import Team
@@ -16,7 +16,7 @@ from duban.receivables.aging import bucket_of
 from duban.receivables.choices import Category, ReceivableStatus
 from duban.receivables.models import Customer, Receivable, Settings, TableVersion
 
-CHUNK = 1000
+CHUNK = 5000  # rows compared, updated or verified by one query
 FIELDS = [  # compared with the database to tell changed from unchanged
     "customer_id",
     "team_id",
@@ -57,11 +57,8 @@ DEFAULTS = [
 
 
 def _customer_ids(names: set[str]) -> dict[str, int]:
-    ordered, ids = sorted(names), {}
-    for start in range(0, len(ordered), CHUNK):  # SQLite caps the parameters of a query
-        chunk = ordered[start : start + CHUNK]
-        ids.update(Customer.objects.filter(name__in=chunk).values_list("name", "pk"))
-    return ids
+    found = Customer.objects.filter(name__in=one_parameter(sorted(names)))
+    return dict(found.values_list("name", "pk"))
 
 
 @lru_cache(maxsize=1)
@@ -166,11 +163,12 @@ class ReceivableImporter(Importer):
         for start in range(0, len(rows), CHUNK):
             progress("compare", start, len(rows))
             chunk = rows[start : start + CHUNK]
+            numbers = one_parameter([row.values["number"] for row in chunk])
             existing = {
                 r["number"]: r
-                for r in Receivable.objects.filter(
-                    number__in=[row.values["number"] for row in chunk]
-                ).values("pk", "number", "version", *FIELDS)
+                for r in Receivable.objects.filter(number__in=numbers).values(
+                    "pk", "number", "version", *FIELDS
+                )
             }
             for row in chunk:
                 values = row.values
@@ -196,7 +194,7 @@ class ReceivableImporter(Importer):
             chunk = {r.values["pk"]: r.values for r in preview.changed[start : start + CHUNK]}
             current = dict(
                 Receivable.objects.select_for_update()
-                .filter(pk__in=chunk)
+                .filter(pk__in=one_parameter(list(chunk)))
                 .values_list("pk", "version")
             )
             stale += [v["number"] for pk, v in chunk.items() if current.get(pk) != v["version"]]
