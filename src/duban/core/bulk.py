@@ -65,9 +65,10 @@ def _adapter(field):
 
 
 def one_parameter(values: list) -> RawSQL:
-    """A subquery of ``values`` (text or integers) for ``field__in=``, sent as one parameter: an array on
-    PostgreSQL, a JSON array on SQLite. ``__in`` with a list sends one parameter per value,
-    which Django and the driver each handle in Python: four times slower for 100,000 keys."""
+    """A subquery of ``values`` (text or integers) for ``field__in=``, sent as one parameter:
+    an array on PostgreSQL, a JSON array on SQLite. ``__in`` with a list sends one parameter
+    per value, which Django and the driver each handle in Python: four times slower for
+    100,000 keys."""
     values = list(values)
     if connection.vendor == "postgresql":  # Django binds on the client: the array needs a type
         kind = "bigint" if values and isinstance(values[0], int) else "text"

@@ -43,7 +43,7 @@ def parse_money(value) -> Decimal | None:
     """``¥1,234.50``, ``12.5万``, ``（1,000.00）`` (negative), ``-3,200元``, a number → Decimal."""
     if value.__class__ is float:  # what spreadsheets hold: first, as it is most of the cells
         return _cents(Decimal(repr(value)))
-    if is_blank(value):
+    if value is None or is_blank(value):
         return None
     if isinstance(value, bool):
         raise ParseError(f"无法识别的金额 {value!r}")
@@ -73,7 +73,7 @@ def parse_date(value) -> dt.date | None:
     ``2026.3.5``, ``2026-03-05`` or ``20260305`` → date."""
     if value.__class__ is dt.date:
         return value
-    if is_blank(value):
+    if value is None or is_blank(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()

@@ -75,7 +75,7 @@ def parse_category(value) -> str:
     text = parse_text(value)
     if not text:
         return Category.HISTORICAL
-    found = _categories().get(normalize_text(text))
+    found = _categories().get(text) or _categories().get(normalize_text(text))
     if found is None:
         names = "、".join(str(label) for _, label in Category.choices)
         raise ParseError(f'无法识别的类别 "{text}"，可填：{names}')
@@ -83,7 +83,12 @@ def parse_category(value) -> str:
 
 
 def text(max_length):
-    return lambda value: parse_text(value, max_length=max_length)
+    def parse(value):
+        if value.__class__ is str and len(value) <= max_length:  # most cells: no call further
+            return value.strip()
+        return parse_text(value, max_length=max_length)
+
+    return parse
 
 
 class ReceivableImporter(Importer):
