@@ -163,7 +163,6 @@ class ReceivableImporter(Importer):
         return errors
 
     def compare(self, rows: list[Row], preview: Preview, *, progress) -> None:
-        customers = dict(Customer.objects.values_list("name", "pk"))
         visible = {team.pk for team in self.teams.values()}
         for start in range(0, len(rows), CHUNK):
             progress("compare", start, len(rows))
@@ -172,14 +171,16 @@ class ReceivableImporter(Importer):
             existing = {
                 r["number"]: r
                 for r in Receivable.objects.filter(number__in=numbers).values(
-                    "pk", "number", "version", *FIELDS
+                    "pk", "number", "version", "customer__name", *FIELDS
                 )
             }
             for row in chunk:
                 values = row.values
-                values["customer_id"] = customers.get(values["customer"])
                 old = existing.get(values["number"])
                 values["pk"], values["version"] = (old["pk"], old["version"]) if old else NEW
+                # the customer as the row has it now, or None: the write looks names up
+                same_customer = old is not None and old["customer__name"] == values["customer"]
+                values["customer_id"] = old["customer_id"] if same_customer else None
                 if old is None:
                     preview.new.append(row)
                 elif old["team_id"] not in visible:
