@@ -46,6 +46,21 @@ class SpreadsheetTests(SimpleTestCase):
         self.assertEqual(first[2], "INV-001")
         self.assertEqual(first[6], dt.date(2026, 3, 5))
 
+    def test_blank_rows_are_blank_however_they_start_and_totals_anywhere_in_front(self):
+        text = (
+            "序号,客户名称,发票号,金额\n"
+            "1,甲,INV-1,100\n"
+            ",,,\n"
+            "  ,\t, ,\n"
+            ",乙,INV-2,200\n"
+            " 3,丙,INV-3,300\n"
+            ",, 合 计 ,600\n"
+            "小计：,,,600\n"
+        )
+        table = read_table(text.encode(), "表.csv", known_headers=KNOWN)
+        self.assertEqual([line for line, _ in table.rows], [2, 5, 6])
+        self.assertEqual(table.skipped, [7, 8])
+
     def test_a_header_with_units_and_full_width_matches(self):
         self.assertEqual(header_key("金额（元）"), "金额")
         self.assertEqual(header_key(" 发票号码* "), "发票号码")

@@ -60,7 +60,7 @@ def read_table(data: bytes, filename: str, *, known_headers: Iterable[str]) -> T
     rows, skipped = [], []
     for index in range(header_index + depth, len(grid)):
         cells = grid[index]  # kept as read: no copy per row of a large table
-        if all(is_blank(cell) for cell in cells):
+        if _is_blank_row(cells):
             continue
         if _is_total_row(cells):
             skipped.append(index + 1)
@@ -77,7 +77,7 @@ def _read_spreadsheet(data: bytes):
         merged = sheet.merged_cell_ranges or []
     except (CalamineError, ValueError, OSError) as exc:
         raise TabularError(f"无法读取这个表格文件，文件可能已损坏或加了密码（{exc}）") from None
-    return [list(row) for row in grid], merged, sheet.name
+    return grid, merged, sheet.name  # a list of lists already
 
 
 def _read_csv(data: bytes) -> list[list]:
@@ -142,8 +142,17 @@ def _fill_blank_labels(headers: list[str]) -> list[str]:
     return [label or f"第{column + 1}列" for column, label in enumerate(headers)]
 
 
+def _is_blank_row(cells: list) -> bool:
+    first = cells[0] if cells else None
+    if first is not None and (first.__class__ is not str or first[:1].strip()):
+        return False  # most rows: their first cell says so
+    return all(is_blank(cell) for cell in cells)
+
+
 def _is_total_row(cells: list) -> bool:
-    texts = [
-        normalize_text(cell) for cell in cells[:3] if isinstance(cell, str) and "计" in cell
-    ]  # every marker ends in 计, which NFKC leaves as it is
-    return any(text.replace(" ", "").startswith(TOTAL_MARKERS) for text in texts)
+    for cell in cells[:3]:
+        if cell.__class__ is str and "计" in cell:  # every marker ends in 计, kept by NFKC
+            text = normalize_text(cell).replace(" ", "")
+            if text.startswith(TOTAL_MARKERS):
+                return True
+    return False

@@ -88,7 +88,9 @@ class ConditionNote(models.Model):
 class Receivable(VersionedModel):
     """One amount owed (应收款): an invoice, a retention, a prepayment or an in-sale payment."""
 
-    number = models.CharField(_("单号"), max_length=60, unique=True)
+    # unique by a constraint (below), not unique=True: on PostgreSQL that would add a second,
+    # text-pattern index that no query here uses and every insert must maintain
+    number = models.CharField(_("单号"), max_length=60)
     # the composite indexes below start with these columns: no index of their own, which
     # every insert of a large import would also have to maintain
     customer = models.ForeignKey(
@@ -151,6 +153,7 @@ class Receivable(VersionedModel):
             models.Index(fields=["customer", "status"], name="receivable_customer_status"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="receivable_number_unique"),
             # within half a fen: SQLite compares decimals as floating point
             models.CheckConstraint(
                 condition=Q(outstanding__gte=F("amount") - F("paid") - HALF_FEN)
