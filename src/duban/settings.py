@@ -145,6 +145,7 @@ CACHES = {
     "progress": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": DATA_DIR / "progress",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},  # a run's entries go when it ends
     },
 }
 # Uploads larger than this are checked and imported in the background, with a progress bar;

@@ -17,6 +17,7 @@ from django.test import SimpleTestCase
 from python_calamine import CalamineWorkbook
 
 from duban.core.exporting import MAX_TEXT, ExportColumn, neutralize, write_xlsx, xlsx_response
+from duban.core.parsing import parse_text
 
 COLUMNS = [
     ExportColumn("客户", lambda r: r[0], width=24),
@@ -79,6 +80,16 @@ class ExportTests(SimpleTestCase):
         data = read(written([(t, None, None) for t in texts]))
         self.assertEqual([row[0] for row in data[1:-1]], texts[:-1])
         self.assertEqual(data[-1][0], "x" * MAX_TEXT)  # Excel's limit for a cell
+
+    def test_a_lone_surrogate_is_escaped_not_a_failure(self):
+        data = read(written([("broken \ud800 pair", None, None)]))
+        self.assertEqual(len(data), 2)
+        self.assertTrue(data[1][0].startswith("broken "))
+
+    def test_an_exported_formula_like_text_imports_back_as_it_was(self):
+        texts = ["=SUM(A1)", "-5", "+86 138", "@home", "'quoted"]
+        data = read(written([(t, None, None) for t in texts]))
+        self.assertEqual([parse_text(row[0]) for row in data[1:]], texts)
 
     def test_values_of_another_kind_are_written_as_what_they_are(self):
         columns = [

@@ -1,6 +1,7 @@
 """Importing the AR table: all or nothing, every error named, no duplicates (issue 4)."""
 
 import datetime as dt
+import tempfile
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -8,7 +9,15 @@ from django.test import override_settings
 
 from duban.core.importing import MappingRequired
 from duban.core.models import ImportBatch
-from duban.core.services import import_check, import_commit, import_preview, import_recheck
+from duban.core.services import (
+    import_abandon,
+    import_apply,
+    import_check,
+    import_claim,
+    import_commit,
+    import_preview,
+    import_recheck,
+)
 from duban.receivables.importers import ReceivableImporter, TableImporter
 from duban.receivables.models import Customer, Receivable, TableVersion
 from tests.base import BaseTestCase
@@ -265,3 +274,60 @@ class CheckThenCommitTests(BaseTestCase):
         batch.parsed.save("old.rows.json", ContentFile(b'[["number"],[[2,"INV-001"]]]'))
         import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
         self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
+
+
+@override_settings(MEDIA_ROOT="/tmp/duban-test-media")
+class CommitRaceTests(BaseTestCase):
+    """A check or commit given up as lost, a double click, a check run by someone else: none
+    can write what the one committing may not, or overwrite what came after it."""
+
+    def check(self, user=None, data=None):
+        return import_preview(
+            importer=ReceivableImporter(user or self.lead_a),
+            data=data or csv(*GOOD),
+            filename="应收.csv",
+            kind="receivables",
+            by=self.lead_a,
+        )
+
+    def test_a_row_checked_by_someone_else_is_refused_for_a_team_the_committer_cannot_see(self):
+        row = '1,甲公司,INV-401,电销四组,,2026-01-05,2026-02-04,"1,000.00",0,\n'
+        batch, preview = self.check(user=self.admin, data=csv(row))  # an admin checked it
+        self.assertTrue(preview.ok)
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
+        batch.refresh_from_db()
+        self.assertEqual(batch.status, ImportBatch.Status.FAILED)
+        self.assertIn("有 1 行属于您无权导入的团队（INV-401）", batch.error)
+        self.assertFalse(Receivable.objects.filter(number="INV-401").exists())
+
+    def test_two_clicks_on_check_again_start_one_check(self):
+        batch, _ = self.check()
+        self.assertTrue(import_recheck(ImportBatch.objects.get(pk=batch.pk)))
+        self.assertFalse(import_recheck(ImportBatch.objects.get(pk=batch.pk)))
+
+    def test_a_check_given_up_as_lost_records_nothing_when_it_ends_after_all(self):
+        batch, _ = self.check()
+        kept = batch.parsed.name
+        import_recheck(batch)
+        late = ImportBatch.objects.get(pk=batch.pk)  # the run that will be given up
+        self.assertTrue(import_recheck(batch, lost=True))  # a new run, a new stamp
+        import_check(importer=ReceivableImporter(self.lead_a), batch=late)
+        batch.refresh_from_db()
+        self.assertEqual((batch.status, batch.counts, batch.parsed.name), ("checking", {}, kept))
+
+    def test_a_commit_given_up_as_lost_writes_nothing_when_it_ends_after_all(self):
+        batch, _ = self.check()
+        import_claim(batch)
+        self.assertTrue(import_abandon(ImportBatch.objects.get(pk=batch.pk)))
+        import_apply(importer=ReceivableImporter(self.lead_a), batch=batch)  # it ran on
+        batch.refresh_from_db()
+        self.assertEqual(batch.status, ImportBatch.Status.FAILED)
+        self.assertIn("没有写入任何数据", batch.error)
+        self.assertFalse(Receivable.objects.filter(number__startswith="INV-00").exists())
+
+    def test_the_kept_rows_refuse_a_field_of_mixed_types(self):
+        from duban.core.importing import Preview, Row, encode_preview
+
+        preview = Preview(new=[Row(2, {"a": 0}, [], {}), Row(3, {"a": Decimal("2.50")}, [], {})])
+        with self.assertRaises(TypeError), tempfile.TemporaryFile() as target:
+            encode_preview(preview, target)

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
@@ -10,8 +11,8 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from duban.core import jobs
+from duban.core.import_views import batch_progress
 from duban.core.models import ImportBatch
-from duban.core.progress import Progress
 from duban.receivables.models import Receivable, TableVersion
 from tests.base import BaseTestCase, make_cast
 from tests.receivables.test_import import GOOD, csv
@@ -108,7 +109,7 @@ class ImportPageTests(BaseTestCase):
 
     def test_the_page_shows_the_progress_of_a_running_check(self):
         batch = self.running(ImportBatch.Status.CHECKING)
-        Progress(f"import-{batch.pk}")("check", 500, 2000, force=True)
+        batch_progress(batch)("check", 500, 2000, force=True)
         page = self.client.get(reverse("receivables:import_preview", args=[batch.pk]))
         self.assertContains(page, "逐行检查")
         self.assertContains(page, "500 / 2,000 行")
@@ -151,7 +152,7 @@ class ImportPageTests(BaseTestCase):
         started = timezone.now() - dt.timedelta(minutes=minutes_ago)
         ImportBatch.objects.filter(pk=batch.pk).update(status=status, started_at=started)
         if minutes_ago:  # and no news since
-            Progress(f"import-{batch.pk}").clear()
+            batch_progress(batch).clear()
         batch.refresh_from_db()
         return batch
 
@@ -175,3 +176,19 @@ class BackgroundImportTests(TransactionTestCase):
         self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
         page = self.client.get(reverse("receivables:version_list"))
         self.assertContains(page, "导入完成：新增 2 行")
+
+    def test_work_in_the_background_speaks_the_language_of_who_started_it(self):
+        cast = make_cast()
+        self.client.force_login(cast.lead_a)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        upload(self.client, csv(*GOOD))
+        batch = ImportBatch.objects.get(uploaded_by=cast.lead_a)
+        jobs.wait(timeout=60)
+        Receivable.objects.create(  # someone enters one of its numbers meanwhile
+            number="INV-001", customer=cast.customer_a, team=cast.team_a, amount=1, outstanding=1
+        )
+        self.client.post(reverse("receivables:import_commit", args=[batch.pk]))
+        jobs.wait(timeout=60)
+        batch.refresh_from_db()
+        self.assertEqual(batch.status, ImportBatch.Status.FAILED)
+        self.assertTrue(batch.error.startswith("Writing conflicted"), batch.error)

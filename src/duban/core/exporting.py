@@ -24,7 +24,8 @@ from django.db import models
 from django.http import FileResponse
 from django.utils import timezone
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from duban.core.parsing import FORMULA_PREFIXES
+
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_ROWS = 1_048_576  # Excel's limit, the header row included: rows past it are not written
 MAX_TEXT = 32_767  # Excel's limit for the text of a cell
@@ -185,8 +186,9 @@ def _write_sheet(out, cells: Iterator, columns: list[ExportColumn], last: str) -
 # Cell styles, as indexes into styles.xml's cellXfs.
 MONEY, DATE, HEADER = 1, 2, 3
 EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()  # serial 0, so that 1900-03-01 is 61
-NEEDS_CARE = re.compile(r"[&<>\x00-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")  # not XML
+NEEDS_CARE = re.compile(r"[&<>\x00-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$")
+# not XML: control characters, and lone surrogates (which UTF-8 cannot even encode)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 
 
 def _writer(kind: str, letter: str) -> Callable[[object, str], str]:

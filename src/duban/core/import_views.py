@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -80,15 +81,24 @@ class ImportFlow:
         return get_object_for_user(ImportBatch, request.user, pk=pk, kind=self.kind)
 
     def _start(self, request, batch, work: Callable) -> None:
-        """Run ``work(importer, batch, progress)``: in the background for a large file. The
-        work gets its own copy of the batch, which the request goes on reading."""
+        """Run ``work(importer, batch, progress)`` for the run just claimed: in the background
+        for a large file, in the user's language. The work gets its own copy of the batch,
+        which the request goes on reading."""
         importer = self.importer(request.user, batch.options)
-        progress = _progress(batch)
-        progress.clear()
+        progress, language = batch_progress(batch), translation.get_language()
+
+        def run():
+            with translation.override(language):
+                try:
+                    work(importer, ImportBatch.objects.get(pk=batch.pk), progress)
+                finally:
+                    progress.clear()
+
         jobs.start(
-            lambda: work(importer, ImportBatch.objects.get(pk=batch.pk), progress),
+            run,
             background=batch.file.size > settings.IMPORT_BACKGROUND_BYTES,
             name=f"import-{batch.pk}",
+            beat=progress.beat,
         )
 
     def _check(self, request, batch) -> None:
@@ -123,15 +133,14 @@ class ImportFlow:
 
     def _preview(self, request, pk):
         batch = self._batch(request, pk)
-        if request.method == "POST":  # check again: with the user's column mapping, or after
-            mapping = {int(k): v for k, v in request.POST.items() if k.isdigit()}  # a lost check
-            if (batch.status != ImportBatch.Status.CHECKING or self._lost(batch)) and (
-                import_recheck(batch, mapping=mapping or None)
-            ):
+        if request.method == "POST":  # check again: with the user's column mapping, after a
+            mapping = {int(k): v for k, v in request.POST.items() if k.isdigit()}  # refused
+            lost = batch.status == ImportBatch.Status.CHECKING and self._lost(batch)  # commit,
+            if import_recheck(batch, mapping=mapping or None, lost=lost):  # or a lost check
                 self._check(request, batch)
             return redirect(self.url("import_preview", batch.pk))
-        if batch.status == ImportBatch.Status.PREVIEWED and not batch.report:
-            import_recheck(batch)  # uploaded before checks kept their results: check it now
+        legacy = batch.status == ImportBatch.Status.PREVIEWED and not batch.report
+        if legacy and import_recheck(batch):  # kept from before checks kept their results
             self._check(request, batch)
             batch.refresh_from_db()
         return render(request, "core/import_preview.html", self._context(batch))
@@ -159,7 +168,7 @@ class ImportFlow:
         return context
 
     def _lost(self, batch) -> bool:
-        return _progress(batch).lost(batch.started_at.timestamp())
+        return batch_progress(batch).lost(batch.started_at.timestamp())
 
     def progress(self, request, pk):
         return login_required(self._progress_view)(request, pk)
@@ -230,13 +239,14 @@ STAGES = {
 }
 
 
-def _progress(batch) -> Progress:
-    return Progress(f"import-{batch.pk}")
+def batch_progress(batch) -> Progress:
+    """The progress of the batch's current run (its claim's stamp)."""
+    return Progress(f"import-{batch.pk}-{batch.started_at.timestamp():.6f}")
 
 
 def _news(batch) -> dict:
     """The latest progress for the page: stage label, rows done of total, percent."""
-    news = _progress(batch).read() or {"stage": "read", "done": 0, "total": 0}
+    news = batch_progress(batch).read() or {"stage": "read", "done": 0, "total": 0}
     total = news["total"]
     return news | {
         "label": STAGES.get(news["stage"], news["stage"]),

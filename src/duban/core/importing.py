@@ -106,6 +106,7 @@ class MappingRequired(Exception):
 
 
 OUTCOMES = ("new", "changed", "unchanged")
+PLAIN = (str, int, float)  # what JSON gives back as it was (choices and bools included)
 
 
 def encode_preview(preview: Preview, target) -> None:
@@ -117,14 +118,14 @@ def encode_preview(preview: Preview, target) -> None:
     rows = [(outcome, row) for outcome in OUTCOMES for row in getattr(preview, outcome)]
     keys = tuple(rows[0][1].values) if rows else ()
     kinds = {}
-    for key in keys:  # a field's values share one type: its first tells
-        first = next((r.values[key] for _, r in rows if r.values[key] is not None), None)
-        if isinstance(first, Decimal):
+    for key in keys:  # decimals and dates come back from their text: a field holds one type
+        types = {v.__class__ for _, r in rows if (v := r.values[key]) is not None}
+        if types == {Decimal}:
             kinds[key] = "d"
-        elif isinstance(first, dt.datetime):  # would come back as text: no field holds one
-            raise TypeError(f"cannot keep the datetimes of {key} between check and commit")
-        elif isinstance(first, dt.date):
+        elif types == {dt.date}:
             kinds[key] = "t"
+        elif not all(issubclass(t, PLAIN) for t in types):  # mixed, or a datetime, say
+            raise TypeError(f"cannot keep {key} ({sorted(t.__name__ for t in types)})")
     target.write(b"[" + _json(keys) + b",[")
     for start in range(0, len(rows), ENCODE_CHUNK):
         chunk = rows[start : start + ENCODE_CHUNK]
@@ -283,10 +284,12 @@ class Importer:
         row what ``stale`` needs to tell whether it changed since (its version)."""
         raise NotImplementedError
 
-    def stale(self, preview: Preview) -> list[str]:
-        """Within the commit's transaction: the keys of existing rows that changed since the
-        check (their writes are refused, as any stale edit is). New rows need no check here:
-        a key someone else added meanwhile breaks the unique constraint of the write."""
+    def refusal(self, preview: Preview) -> str:
+        """Within the commit's transaction, why the checked rows may not be written now, in
+        the user's language, or "": an existing row changed since the check (writing it would
+        overwrite someone's edit), a row of a team this user may not import into (the check
+        may have run as someone else, or the user's teams changed). New keys need no check
+        here: one someone else added meanwhile breaks the unique constraint of the write."""
         raise NotImplementedError
 
     def write(self, preview: Preview, *, batch, progress) -> None:

@@ -16,28 +16,46 @@ logger = logging.getLogger(__name__)
 _running: set[threading.Thread] = set()
 
 
-def start(work: Callable, *, background: bool, name: str) -> None:
-    """Run ``work()`` now, or in a thread when ``background``. Either way its exceptions are
-    logged, not raised: the work records its outcome where its page will show it."""
+HEARTBEAT = 15  # seconds between two calls of a background work's ``beat``
+
+
+def start(work: Callable, *, background: bool, name: str, beat: Callable | None = None) -> None:
+    """Run ``work()`` now, or in a thread when ``background``, calling ``beat()`` every
+    HEARTBEAT seconds meanwhile. Either way the work's exceptions are logged, not raised: the
+    work records its outcome where its page will show it."""
     if not background:
         try:
             work()
         except Exception:
             logger.exception("work %s failed", name)
         return
-    thread = threading.Thread(target=_run, args=(work, name), name=name)  # not a daemon:
+    thread = threading.Thread(target=_run, args=(work, name, beat), name=name)  # not a daemon:
     _running.add(thread)  # a graceful restart of the web process waits for it
     thread.start()
 
 
-def _run(work: Callable, name: str) -> None:
+def _run(work: Callable, name: str, beat: Callable | None) -> None:
+    done = threading.Event()
+    if beat is not None:
+        pulse = threading.Thread(target=_pulse, args=(beat, done), name=f"{name}-beat")
+        pulse.daemon = True
+        pulse.start()
     try:
         work()
     except Exception:
         logger.exception("background work %s failed", name)
     finally:
+        done.set()
         connections.close_all()  # this thread's own connections
         _running.discard(threading.current_thread())
+
+
+def _pulse(beat: Callable, done: threading.Event) -> None:
+    while not done.wait(HEARTBEAT):
+        try:
+            beat()
+        except Exception:
+            logger.exception("heartbeat failed")
 
 
 def wait(timeout: float | None = None) -> None:

@@ -10,6 +10,8 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+# what a spreadsheet would run as a formula: exports put a quote mark before it
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_DATES = range(32874, 73051)  # 1990-01-01 .. 2099-12-31 as Excel serial numbers
@@ -94,9 +96,12 @@ def parse_date(value) -> dt.date | None:
 
 
 def parse_text(value, *, max_length: int | None = None) -> str:
-    """A cell as text: numbers that Excel stored as 1234.0 come back as "1234"."""
+    """A cell as text: numbers that Excel stored as 1234.0 come back as "1234", and text our
+    exports made inert ("'=…", see duban.core.exporting.neutralize) comes back as it was."""
     if value.__class__ is str:
         text = value.strip()
+        if text[:1] == "'" and text[1:2] in FORMULA_PREFIXES:
+            text = text[1:]
     elif value is None:
         return ""
     else:

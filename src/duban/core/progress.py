@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from django.core.cache import caches
 
-STALE_AFTER = 120  # seconds without news: the process doing the work has stopped
+STALE_AFTER = 120  # seconds without news or heartbeat: the process doing the work stopped
 KEEP = 24 * 3600
 EVERY = 1000  # rows between two reports of a tracked loop
 
@@ -40,13 +40,18 @@ class Progress:
     def read(self) -> dict | None:
         return caches["progress"].get(self.key)
 
+    def beat(self) -> None:
+        """Say the work is alive, between two reports (a long query, a lock, the COMMIT)."""
+        caches["progress"].set(f"{self.key}:beat", time.time(), timeout=KEEP)
+
     def lost(self, started: float) -> bool:
-        """No news for STALE_AFTER seconds (or never, since ``started``, a timestamp)."""
-        news = self.read()
-        return time.time() - (news["at"] if news else started) > STALE_AFTER
+        """No news nor heartbeat for STALE_AFTER seconds since ``started`` (a timestamp)."""
+        news, beat = self.read(), caches["progress"].get(f"{self.key}:beat")
+        last = max(started, news["at"] if news else started, beat or started)
+        return time.time() - last > STALE_AFTER
 
     def clear(self) -> None:
-        caches["progress"].delete(self.key)
+        caches["progress"].delete_many([self.key, f"{self.key}:beat"])
 
 
 class NoProgress(Progress):
@@ -63,3 +68,6 @@ class NoProgress(Progress):
 
     def read(self):
         return None
+
+    def beat(self):
+        pass

@@ -2,8 +2,9 @@
 
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,8 +54,10 @@ def save_versioned(obj: VersionedModel, *, expected_version: int, fields: list[s
 #
 # An upload is kept as an ImportBatch (CHECKING), checked (PREVIEWED, with its counts, errors
 # and a sample kept on the batch), then claimed (COMMITTING) and written in one transaction
-# (COMMITTED) or not at all (FAILED). Check and write report their progress; the pages run them
-# in the background for large files (duban.core.jobs).
+# (COMMITTED) or not at all (FAILED). The pages run the check and the write in the background
+# for large files (duban.core.jobs). Each claim stamps the batch's ``started_at``, and a run
+# records its outcome only if the batch is still in the state and stamp it claimed: a check or
+# commit given up as lost, or a second click, can never overwrite what came after it.
 
 
 def import_stage(*, data: bytes, filename: str, kind: str, by, options=None):
@@ -72,29 +75,28 @@ def import_stage(*, data: bytes, filename: str, kind: str, by, options=None):
     )
 
 
-def import_recheck(batch, *, mapping: dict[int, str] | None = None) -> bool:
-    """Claim a checked, failed or lost batch for another check, with the user's column
-    mapping if given."""
+def import_recheck(batch, *, mapping: dict[int, str] | None = None, lost: bool = False) -> bool:
+    """Claim a checked or refused batch, or one whose check was ``lost`` with its process,
+    for another check (with the user's column mapping, if given)."""
     from duban.core.models import ImportBatch
 
-    fields = {"status": ImportBatch.Status.CHECKING, "report": {}, "error": ""}
+    Status = ImportBatch.Status
+    claimable = Q(status__in=[Status.PREVIEWED, Status.FAILED])
+    if lost:
+        claimable |= Q(status=Status.CHECKING, started_at=batch.started_at)
+    fields = {"status": Status.CHECKING, "report": {}, "error": "", "counts": {}, "problems": []}
     if mapping is not None:
         fields["mapping"] = {str(k): v for k, v in mapping.items()}
-    claimed = ImportBatch.objects.filter(
-        pk=batch.pk,
-        status__in=[  # a check lost with its process, a refused commit: checked again
-            ImportBatch.Status.PREVIEWED,
-            ImportBatch.Status.CHECKING,
-            ImportBatch.Status.FAILED,
-        ],
-    ).update(**fields, started_at=timezone.now())
+    claimed = ImportBatch.objects.filter(claimable, pk=batch.pk).update(
+        **fields, started_at=timezone.now()
+    )
     batch.refresh_from_db()
     return bool(claimed)
 
 
 def import_check(*, importer, batch, mapping=None, progress=None):
     """Read and validate the kept file; keep on the batch the counts, every error, a sample of
-    the rows and the rows as parsed (for the commit), and mark it PREVIEWED.
+    the rows and the rows as checked (for the commit), and mark it PREVIEWED.
 
     An unreadable file (TabularError) or columns to map (MappingRequired) are kept on the
     batch too, then raised.
@@ -106,38 +108,65 @@ def import_check(*, importer, batch, mapping=None, progress=None):
 
     if mapping is not None:
         batch.mapping = {str(k): v for k, v in mapping.items()}
-    batch.counts, batch.problems, batch.ignored, batch.report = {}, [], [], {}
-    if batch.parsed:
-        batch.parsed.delete(save=False)
-    fields = ["mapping", "counts", "problems", "ignored", "report", "parsed", "status"]
-    batch.status = ImportBatch.Status.PREVIEWED
+    outcome = {
+        "status": ImportBatch.Status.PREVIEWED,
+        "mapping": batch.mapping,
+        "counts": {},
+        "problems": [],
+        "ignored": [],
+    }
     try:
         with bulk_objects():
             preview = importer.preview(
                 _read(batch), batch.filename, _mapping(batch), progress=progress or NoProgress()
             )
     except TabularError as exc:
-        batch.report = {"fatal": str(exc)}
-        batch.save(update_fields=fields)
+        _settle(batch, ImportBatch.Status.CHECKING, **outcome, report={"fatal": str(exc)})
         raise
     except MappingRequired as exc:
-        batch.report = {
+        report = {
             "mapping_error": str(exc),
             "headers": exc.headers,
             "mapping": {str(k): v for k, v in exc.mapping.items()},
         }
-        batch.save(update_fields=fields)
+        _settle(batch, ImportBatch.Status.CHECKING, **outcome, report=report)
         raise
-    batch.counts = preview.counts()
-    batch.problems = [[e.line, e.column, e.raw, e.reason] for e in preview.errors]
-    batch.ignored = preview.ignored_headers
-    batch.report = {"skipped": preview.skipped_lines, "sample": importer.sample(preview)}
-    if preview.parsed is not None:
-        with preview.parsed:
-            preview.parsed.seek(0)
-            batch.parsed.save(f"{batch.filename}.rows.json", File(preview.parsed), save=False)
-    batch.save(update_fields=fields)
+    outcome |= {
+        "counts": preview.counts(),
+        "problems": [[e.line, e.column, e.raw, e.reason] for e in preview.errors],
+        "ignored": preview.ignored_headers,
+        "report": {"skipped": preview.skipped_lines, "sample": importer.sample(preview)},
+    }
+    _settle(batch, ImportBatch.Status.CHECKING, **outcome, parsed=preview.parsed)
     return preview
+
+
+def _settle(batch, claimed: str, *, parsed=None, **fields) -> bool:
+    """Record a run's outcome if the batch is still as the run claimed it (status and stamp);
+    ``parsed`` (a file of the checked rows) replaces the batch's. Returns whether it was."""
+    from duban.core.models import ImportBatch
+
+    stored = ""
+    if parsed is not None:
+        with parsed:
+            parsed.seek(0)
+            stored = default_storage.save(
+                batch.parsed.field.generate_filename(batch, f"{batch.filename}.rows.json"),
+                File(parsed),
+            )
+    previous = batch.parsed.name if batch.parsed else ""
+    if fields.get("status") in {ImportBatch.Status.COMMITTED, ImportBatch.Status.FAILED}:
+        fields["parsed"] = ""  # the checked rows were only needed until the commit
+    elif parsed is not None or "report" in fields:
+        fields["parsed"] = stored
+    recorded = ImportBatch.objects.filter(
+        pk=batch.pk, status=claimed, started_at=batch.started_at
+    ).update(**fields)
+    unused = previous if recorded and "parsed" in fields else stored
+    if unused and unused != fields.get("parsed"):
+        transaction.on_commit(lambda: default_storage.delete(unused))
+    batch.refresh_from_db()
+    return bool(recorded)
 
 
 def import_preview(*, importer, data: bytes, filename: str, kind: str, by, mapping=None):
@@ -167,75 +196,73 @@ def import_claim(batch) -> None:
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
         status=ImportBatch.Status.COMMITTING, committed_at=None, started_at=timezone.now()
     )
+    batch.refresh_from_db()
     if not claimed:
         raise ImportAlreadyDone(batch)
-    batch.status = ImportBatch.Status.COMMITTING
 
 
 def import_apply(*, importer, batch, progress=None):
     """Write the claimed batch's rows as checked, in one transaction, or write nothing.
 
     The check kept each row with its outcome, so the commit neither parses the file nor
-    compares it again; within the transaction it only makes sure that no existing row changed
-    since (``Importer.stale``) and that no new key appeared (the unique constraint). Either
-    refuses the whole commit (FAILED, with the reason); the user checks the file again.
+    compares it again; within the transaction the importer says whether anything since
+    forbids it (``Importer.refusal``: a row someone changed, a team this user may not import
+    into), and a new key that appeared meanwhile breaks the unique constraint. Either refuses
+    the whole commit (FAILED, with the reason); the user checks the file again.
     Returns the preview.
     """
-    from duban.core.importing import bulk_objects
+    from duban.core.importing import bulk_objects, decode_preview
+    from duban.core.models import ImportBatch
     from duban.core.progress import NoProgress
 
-    with bulk_objects():
-        return _apply(importer, batch, progress or NoProgress())
-
-
-def _apply(importer, batch, progress):
-    from duban.core.importing import decode_preview
-    from duban.core.models import ImportBatch
-
+    Status, progress = ImportBatch.Status, progress or NoProgress()
     preview = None
-    if batch.parsed:
-        try:
-            preview = decode_preview(_read(batch, batch.parsed))
-        except (ValueError, TypeError, KeyError):  # kept by an earlier version: read the file
-            preview = None
     try:
-        if preview is None:
-            preview = importer.preview(
-                _read(batch), batch.filename, _mapping(batch), progress=progress
-            )
+        with bulk_objects():
+            if batch.parsed:
+                try:
+                    preview = decode_preview(_read(batch, batch.parsed))
+                except (ValueError, TypeError, KeyError):  # kept by an earlier version
+                    preview = None
+            if preview is None:
+                data = _read(batch)
+                preview = importer.preview(data, batch.filename, _mapping(batch), progress=progress)
         if not preview.ok:
             error = "\n".join(map(str, preview.errors[:50]))
-            _finish(batch, ImportBatch.Status.FAILED, preview.counts(), error=error)
+            _settle(batch, Status.COMMITTING, status=Status.FAILED, error=error)
             return preview
         with transaction.atomic():
             progress("compare", force=True)
-            if stale := importer.stale(preview):
-                raise ImportConflict(
-                    _(
-                        "检查之后，有 %(count)d 行已被他人修改（%(keys)s）。为避免覆盖他人的修改，"
-                        "本次没有导入任何数据，请重新检查后再导入。"
-                    )
-                    % {"count": len(stale), "keys": "、".join(stale[:5])}
-                )
+            if refusal := importer.refusal(preview):
+                raise ImportConflict(refusal)
             importer.write(preview, batch=batch, progress=progress)
-            # in the same transaction: COMMITTED if and only if the rows are there
-            _finish(batch, ImportBatch.Status.COMMITTED, preview.counts())
+            # in the same transaction: COMMITTED if and only if the rows are there; and if
+            # the commit was given up as lost meanwhile, its rows go with it
+            done = {"status": Status.COMMITTED, "error": "", "committed_at": timezone.now()}
+            if not _settle(batch, Status.COMMITTING, counts=preview.counts(), **done):
+                raise ImportAbandoned
+    except ImportAbandoned:
+        pass
     except ImportConflict as exc:
-        _finish(batch, ImportBatch.Status.FAILED, batch.counts, error=str(exc))
-    except IntegrityError as exc:  # e.g. someone added one of the new keys meanwhile
+        _settle(batch, Status.COMMITTING, status=Status.FAILED, error=str(exc))
+    except IntegrityError:  # e.g. someone added one of the new keys meanwhile
         error = _(
-            "写入时与现有数据冲突（可能有人同时导入了相同的数据），本次没有导入任何数据，"
-            "请重新检查后再导入。详情：%(detail)s"
-        ) % {"detail": exc}
-        _finish(batch, ImportBatch.Status.FAILED, batch.counts, error=error)
+            "写入时与现有数据冲突（可能有人同时导入了相同的单号），本次没有导入任何数据，"
+            "请重新检查后再导入。"
+        )
+        _settle(batch, Status.COMMITTING, status=Status.FAILED, error=error)
     except Exception as exc:
-        _finish(batch, ImportBatch.Status.FAILED, batch.counts, error=str(exc) or repr(exc))
+        _settle(batch, Status.COMMITTING, status=Status.FAILED, error=str(exc) or repr(exc))
         raise
     return preview
 
 
 class ImportConflict(Exception):
-    """Rows changed between the check and the commit: the commit is refused."""
+    """Something changed between the check and the commit: the commit is refused."""
+
+
+class ImportAbandoned(Exception):
+    """The commit was recorded as lost while it ran: its writes are rolled back."""
 
 
 def import_commit(*, importer, batch, progress=None):
@@ -245,28 +272,18 @@ def import_commit(*, importer, batch, progress=None):
 
 
 def import_abandon(batch) -> bool:
-    """A commit whose process stopped before it finished wrote nothing (one transaction):
-    record it as failed, so the user knows and can upload again."""
+    """Record as failed a commit given up as lost with its process: it wrote nothing (one
+    transaction), and should it still be running, it will not write anything (its outcome is
+    recorded only if the batch is still as it claimed it)."""
     from duban.core.models import ImportBatch
 
     error = _("导入中断（服务重启或出错），没有写入任何数据。")
-    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.COMMITTING).update(
-        status=ImportBatch.Status.FAILED, error=error
+    return _settle(
+        batch, ImportBatch.Status.COMMITTING, status=ImportBatch.Status.FAILED, error=error
     )
-    batch.refresh_from_db()
-    return bool(claimed)
 
 
 class ImportAlreadyDone(Exception):
     def __init__(self, batch):
         self.batch = batch
         super().__init__(_("这个文件已经提交过导入，请不要重复提交。"))
-
-
-def _finish(batch, status, counts, error=""):
-    batch.status, batch.counts, batch.error = status, counts, error
-    batch.committed_at = timezone.now() if status == batch.Status.COMMITTED else None
-    if batch.parsed:  # the checked rows were only needed until the commit
-        batch.parsed.delete(save=False)
-    fields = ["status", "counts", "error", "committed_at", "parsed"]
-    batch.save(update_fields=fields)

@@ -7,6 +7,7 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from duban.core.bulk import insert_rows, one_parameter
 from duban.core.importing import Column, Importer, Preview, Row, RowError
@@ -84,8 +85,8 @@ def parse_category(value) -> str:
 
 def text(max_length):
     def parse(value):
-        if value.__class__ is str and len(value) <= max_length:  # most cells: no call further
-            return value.strip()
+        if value.__class__ is str and len(value) <= max_length and value[:1] != "'":
+            return value.strip()  # most cells: no call further
         return parse_text(value, max_length=max_length)
 
     return parse
@@ -192,19 +193,38 @@ class ReceivableImporter(Importer):
                 else:
                     preview.unchanged.append(row)
 
-    def stale(self, preview: Preview) -> list[str]:
-        """Rows to update whose version moved since the check (a payment, an edit, another
-        import), locked until the commit ends so none can move now."""
+    def refusal(self, preview: Preview) -> str:
+        visible = {team.pk for team in self.teams.values()}
+        outside = [
+            r.values["number"]
+            for r in [*preview.new, *preview.changed]
+            if r.values["team_id"] not in visible
+        ]
         stale = []
         for start in range(0, len(preview.changed), CHUNK):
             chunk = {r.values["pk"]: r.values for r in preview.changed[start : start + CHUNK]}
-            current = dict(
-                Receivable.objects.select_for_update()
+            current = {  # locked until the commit ends, so none can move now
+                pk: (version, team)
+                for pk, version, team in Receivable.objects.select_for_update()
                 .filter(pk__in=one_parameter(list(chunk)))
-                .values_list("pk", "version")
-            )
-            stale += [v["number"] for pk, v in chunk.items() if current.get(pk) != v["version"]]
-        return stale
+                .values_list("pk", "version", "team_id")
+            }
+            for pk, values in chunk.items():
+                version, team = current.get(pk, (None, None))
+                if version != values["version"]:
+                    stale.append(values["number"])  # a payment, an edit, another import
+                elif team not in visible:
+                    outside.append(values["number"])
+        if outside:
+            return gettext(
+                "有 %(count)d 行属于您无权导入的团队（%(keys)s），本次没有导入任何数据。"
+            ) % {"count": len(outside), "keys": "、".join(outside[:5])}
+        if stale:
+            return gettext(
+                "检查之后，有 %(count)d 行已被他人修改（%(keys)s）。为避免覆盖他人的修改，"
+                "本次没有导入任何数据，请重新检查后再导入。"
+            ) % {"count": len(stale), "keys": "、".join(stale[:5])}
+        return ""
 
     def write(self, preview: Preview, *, batch, progress) -> None:
         names = {row.values["customer"] for row in [*preview.new, *preview.changed]}
