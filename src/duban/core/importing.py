@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 import orjson
 
@@ -118,8 +119,9 @@ def encode_preview(preview: Preview, target) -> None:
     rows = [(outcome, row) for outcome in OUTCOMES for row in getattr(preview, outcome)]
     keys = tuple(rows[0][1].values) if rows else ()
     kinds = {}
+    values = [r.values for _, r in rows]
     for key in keys:  # decimals and dates come back from their text: a field holds one type
-        types = {v.__class__ for _, r in rows if (v := r.values[key]) is not None}
+        types = set(map(type, map(itemgetter(key), values))) - {type(None)}
         if types == {Decimal}:
             kinds[key] = "d"
         elif types == {dt.date}:

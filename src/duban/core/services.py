@@ -3,7 +3,7 @@
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -231,7 +231,8 @@ def import_apply(*, importer, batch, progress=None):
             error = "\n".join(map(str, preview.errors[:50]))
             _settle(batch, Status.COMMITTING, status=Status.FAILED, error=error)
             return preview
-        with transaction.atomic():
+        with bulk_objects(), transaction.atomic():
+            _bound_lock_waits()  # the collector waits too: no commit may wait on a lock forever
             progress("compare", force=True)
             if refusal := importer.refusal(preview):
                 raise ImportConflict(refusal)
@@ -255,6 +256,13 @@ def import_apply(*, importer, batch, progress=None):
         _settle(batch, Status.COMMITTING, status=Status.FAILED, error=str(exc) or repr(exc))
         raise
     return preview
+
+
+def _bound_lock_waits() -> None:
+    """On PostgreSQL, give up a row lock after a minute (SQLite's busy timeout does so)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '60s'")
 
 
 class ImportConflict(Exception):
