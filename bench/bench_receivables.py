@@ -246,7 +246,7 @@ def child_import_commit(params: dict) -> dict:
         instrument(importer, timers)
         importer.preview = timers.wrap("preview", importer.preview)  # only without kept rows
         # the commit reads the rows the check kept, then verifies the rows it updates
-        importer.stale = timers.wrap("stale", importer.stale)
+        importer.refusal = timers.wrap("refusal", importer.refusal)
         importer.write = timers.wrap("write", importer.write)
         rows_write = timers.wrap("write_rows", ReceivableImporter.write)
         decode = timers.wrap("decode_kept_rows", importing.decode_preview)
@@ -261,7 +261,7 @@ def child_import_commit(params: dict) -> dict:
         preview, commit_s = profiled(run, params.get("profile"), "import_commit")
     split = timers.rounded()
     split["write_version"] = round(timers["write"] - timers["write_rows"], 2)
-    known = sum(timers.get(k, 0.0) for k in ("preview", "write", "decode_kept_rows", "stale"))
+    known = sum(timers.get(k, 0.0) for k in ("preview", "write", "decode_kept_rows", "refusal"))
     split["claim_and_finish"] = round(commit_s - known, 2)
     batch.refresh_from_db()
     return {
