@@ -17,6 +17,7 @@ from duban.core.services import (
     import_commit,
     import_preview,
     import_recheck,
+    import_stage,
 )
 from duban.receivables.importers import ReceivableImporter, TableImporter
 from duban.receivables.models import Customer, Receivable, TableVersion
@@ -331,3 +332,25 @@ class CommitRaceTests(BaseTestCase):
         preview = Preview(new=[Row(2, {"a": 0}, [], {}), Row(3, {"a": Decimal("2.50")}, [], {})])
         with self.assertRaises(TypeError), tempfile.TemporaryFile() as target:
             encode_preview(preview, target)
+
+    def test_a_fault_of_ours_is_said_in_chinese_on_the_batch_and_raised_for_the_log(self):
+        from unittest import mock
+
+        importer = ReceivableImporter(self.lead_a)
+        batch = import_stage(
+            data=csv(*GOOD), filename="应收.csv", kind="receivables", by=self.lead_a
+        )
+        with mock.patch.object(importer, "validate", side_effect=RuntimeError("boom")):
+            with self.assertRaises(RuntimeError):
+                import_check(importer=importer, batch=batch)
+        self.assertEqual(batch.status, ImportBatch.Status.PREVIEWED)
+        self.assertEqual(batch.report["fatal"], "检查这个文件时出错（boom），请联系管理员。")
+        import_recheck(batch)
+        import_check(importer=importer, batch=batch)
+        import_claim(batch)
+        with mock.patch.object(importer, "write", side_effect=RuntimeError("bang")):
+            with self.assertRaises(RuntimeError):
+                import_apply(importer=importer, batch=batch)
+        self.assertEqual(batch.status, ImportBatch.Status.FAILED)
+        self.assertEqual(batch.error, "导入时出错（bang），没有导入任何数据，请联系管理员。")
+        self.assertFalse(Receivable.objects.filter(number__startswith="INV-00").exists())

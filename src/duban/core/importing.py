@@ -283,7 +283,7 @@ class Importer:
 
     def compare(self, rows: list[Row], preview: Preview, *, progress) -> None:
         """Sort valid rows into preview.new, .changed and .unchanged, noting in each existing
-        row what ``stale`` needs to tell whether it changed since (its version)."""
+        row what ``refusal`` needs to tell whether it changed since (its version)."""
         raise NotImplementedError
 
     def refusal(self, preview: Preview) -> str:

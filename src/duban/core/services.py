@@ -131,6 +131,10 @@ def import_check(*, importer, batch, mapping=None, progress=None):
         }
         _settle(batch, ImportBatch.Status.CHECKING, **outcome, report=report)
         raise
+    except Exception as exc:  # a fault of ours: said on the page, raised for the log
+        fatal = _("检查这个文件时出错（%(error)s），请联系管理员。") % {"error": exc}
+        _settle(batch, ImportBatch.Status.CHECKING, **outcome, report={"fatal": fatal})
+        raise
     outcome |= {
         "counts": preview.counts(),
         "problems": [[e.line, e.column, e.raw, e.reason] for e in preview.errors],
@@ -252,8 +256,11 @@ def import_apply(*, importer, batch, progress=None):
             "请重新检查后再导入。"
         )
         _settle(batch, Status.COMMITTING, status=Status.FAILED, error=error)
-    except Exception as exc:
-        _settle(batch, Status.COMMITTING, status=Status.FAILED, error=str(exc) or repr(exc))
+    except Exception as exc:  # a fault of ours: said on the page, raised for the log
+        error = _("导入时出错（%(error)s），没有导入任何数据，请联系管理员。") % {
+            "error": str(exc) or repr(exc)
+        }
+        _settle(batch, Status.COMMITTING, status=Status.FAILED, error=error)
         raise
     return preview
 
