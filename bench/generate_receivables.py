@@ -307,7 +307,6 @@ class Generator:
             uploaded_by=self.admin,
             status=ImportBatch.Status.COMMITTED,
             options={"as_of": PREVIOUS_AS_OF.isoformat()},
-            progress=100,
             committed_at=dt.datetime.combine(PREVIOUS_AS_OF, dt.time(17), tzinfo=self.tz),
         )
         open_rows = Receivable.objects.open()

@@ -253,6 +253,15 @@ class CheckThenCommitTests(BaseTestCase):
         receivable.refresh_from_db()
         self.assertEqual((receivable.amount, receivable.paid), (Decimal("12500.00"), 100))
 
+    def test_each_row_names_its_last_import_and_deleting_that_import_clears_it(self):
+        batch, _ = self.check()
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
+        receivable = Receivable.objects.get(number="INV-001")
+        self.assertEqual(receivable.batch, batch)
+        batch.delete()  # an admin may; the pointer has no database constraint to do this
+        receivable.refresh_from_db()
+        self.assertIsNone(receivable.batch_id)
+
     def test_the_kept_rows_keep_money_and_dates_exact(self):
         from duban.core.importing import decode_preview
 

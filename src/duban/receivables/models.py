@@ -131,6 +131,11 @@ class Receivable(VersionedModel):
     )
     settled_on = models.DateField(_("结清日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
+    # which import last wrote the row: a note of provenance, kept without a database
+    # constraint or index. Every row of an import points at its batch, and checking and
+    # indexing that pointer was an eighth of a large import's write; no query looks rows up
+    # by it, the application never deletes a batch, and if an admin does, Django's SET_NULL
+    # still clears the pointers.
     batch = models.ForeignKey(
         ImportBatch,
         verbose_name=_("最近导入"),
@@ -138,6 +143,8 @@ class Receivable(VersionedModel):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     objects = ReceivableQuerySet.as_manager()
