@@ -245,11 +245,12 @@ def child_import_commit(params: dict) -> dict:
         importer = table_importer(user, batch.options)
         instrument(importer, timers)
         importer.preview = timers.wrap("preview", importer.preview)  # only without kept rows
-        # the commit reads the rows the check kept, then verifies the rows it updates
+        # the commit reads the header of the rows the check kept, verifies the rows it
+        # updates, then writes the rows as it decodes them (write_rows includes the decoding)
         importer.refusal = timers.wrap("refusal", importer.refusal)
         importer.write = timers.wrap("write", importer.write)
         rows_write = timers.wrap("write_rows", ReceivableImporter.write)
-        decode = timers.wrap("decode_kept_rows", importing.decode_preview)
+        decode = timers.wrap("read_kept_rows", importing.decode_preview)
         with (
             mock.patch.object(ReceivableImporter, "write", rows_write),
             mock.patch.object(importing, "decode_preview", decode),
@@ -261,7 +262,7 @@ def child_import_commit(params: dict) -> dict:
         preview, commit_s = profiled(run, params.get("profile"), "import_commit")
     split = timers.rounded()
     split["write_version"] = round(timers["write"] - timers["write_rows"], 2)
-    known = sum(timers.get(k, 0.0) for k in ("preview", "write", "decode_kept_rows", "refusal"))
+    known = sum(timers.get(k, 0.0) for k in ("preview", "write", "read_kept_rows", "refusal"))
     split["claim_and_finish"] = round(commit_s - known, 2)
     batch.refresh_from_db()
     return {

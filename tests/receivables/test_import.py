@@ -206,7 +206,7 @@ class CheckThenCommitTests(BaseTestCase):
 
     def test_the_commit_writes_the_checked_rows_without_reading_the_file_again(self):
         batch, _ = self.check()
-        self.assertTrue(batch.parsed.name.endswith(".rows.json"))
+        self.assertTrue(batch.parsed.name.endswith(".rows.jsonl"))
         batch.file.delete(save=False)  # only the kept rows are left to commit from
         preview = import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
         self.assertEqual(preview.counts()["new"], 2)

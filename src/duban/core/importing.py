@@ -12,10 +12,11 @@ import gc
 import hashlib
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 from operator import itemgetter
 
 import orjson
@@ -76,13 +77,14 @@ def _text(cell) -> str:
 class Preview:
     """What an import would do: counts by outcome, and every error."""
 
-    new: list = field(default_factory=list)
-    changed: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
+    new: Sequence = field(default_factory=list)
+    changed: Sequence = field(default_factory=list)
+    unchanged: Sequence = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
     skipped_lines: list[int] = field(default_factory=list)
-    parsed: object = None  # a temporary file of the valid rows as parsed (encode_rows)
+    parsed: object = None  # a temporary file of the valid rows as parsed (encode_preview)
+    kept_distinct: dict = field(default_factory=dict)  # field -> values, kept by the check
 
     @property
     def ok(self) -> bool:
@@ -96,6 +98,13 @@ class Preview:
             "errors": len(self.errors),
         }
 
+    def distinct(self, name: str) -> set:
+        """The values of field ``name`` in the rows to write (new and changed); from what the
+        check kept when it can, so that no row need be decoded for them."""
+        if name in self.kept_distinct:
+            return set(self.kept_distinct[name])
+        return {row.values[name] for row in chain(self.new, self.changed)}
+
 
 class MappingRequired(Exception):
     """Required columns were not found by their headers: the user must map them."""
@@ -108,18 +117,24 @@ class MappingRequired(Exception):
 
 OUTCOMES = ("new", "changed", "unchanged")
 PLAIN = (str, int, float)  # what JSON gives back as it was (choices and bools included)
+KEPT_FORMAT = 2
 
 
-def encode_preview(preview: Preview, target) -> None:
-    """Write a checked preview's rows to ``target`` (a binary file) as compact JSON, so the
-    commit neither parses the file nor compares it again: the field names, each row's outcome,
-    line and values (written in chunks, no one huge string), then which fields hold decimals
-    ("d") or dates ("t") as text. Plain data: nothing is executed on loading, and no
-    per-value hook slows the reading."""
-    rows = [(outcome, row) for outcome in OUTCOMES for row in getattr(preview, outcome)]
-    keys = tuple(rows[0][1].values) if rows else ()
+def encode_preview(preview: Preview, target, *, distinct=()) -> None:
+    """Write a checked preview's rows to ``target`` (a binary file), so the commit neither
+    parses the file nor compares it again.
+
+    JSON lines: first a header (the field names; which fields hold decimals "d" or dates
+    "t" as text; the values of the ``distinct`` fields in the rows to write; how many rows
+    and lines each outcome has), then each outcome's rows, ``ENCODE_CHUNK`` to a line, each
+    row its line in the file and its values. The commit decodes the header at once and the
+    rows as it writes them (``KeptRows``). Plain data: nothing is executed on loading, and
+    no per-value hook slows the reading."""
+    sections = {outcome: getattr(preview, outcome) for outcome in OUTCOMES}
+    rows = [row for part in sections.values() for row in part]
+    keys = tuple(rows[0].values) if rows else ()
     kinds = {}
-    values = [r.values for _, r in rows]
+    values = [row.values for row in rows]
     for key in keys:  # decimals and dates come back from their text: a field holds one type
         types = set(map(type, map(itemgetter(key), values))) - {type(None)}
         if types == {Decimal}:
@@ -128,14 +143,21 @@ def encode_preview(preview: Preview, target) -> None:
             kinds[key] = "t"
         elif not all(issubclass(t, PLAIN) for t in types):  # mixed, or a datetime, say
             raise TypeError(f"cannot keep {key} ({sorted(t.__name__ for t in types)})")
-    target.write(b"[" + _json(keys) + b",[")
-    for start in range(0, len(rows), ENCODE_CHUNK):
-        chunk = rows[start : start + ENCODE_CHUNK]
-        if any(tuple(row.values) != keys for _, row in chunk):  # one import's rows share fields
-            raise ValueError("rows with different fields")
-        data = _json([[OUTCOMES.index(o), r.line, *r.values.values()] for o, r in chunk])
-        target.write((b"," if start else b"") + data[1:-1])
-    target.write(b"]," + _json(kinds) + b"]")
+    header = {
+        "format": KEPT_FORMAT,
+        "keys": keys,
+        "kinds": kinds,
+        "distinct": {name: sorted(preview.distinct(name)) for name in distinct},
+        "outcomes": {outcome: len(sections[outcome]) for outcome in OUTCOMES},
+    }
+    target.write(_json(header))
+    for outcome in OUTCOMES:
+        chunks = sections[outcome]
+        for start in range(0, len(chunks), ENCODE_CHUNK):
+            chunk = chunks[start : start + ENCODE_CHUNK]
+            if any(tuple(row.values) != keys for row in chunk):  # one import's rows share fields
+                raise ValueError("rows with different fields")
+            target.write(b"\n" + _json([[row.line, *row.values.values()] for row in chunk]))
 
 
 def _json(value) -> bytes:
@@ -149,19 +171,73 @@ def _plain(value):
 
 
 def decode_preview(data: bytes) -> Preview:
-    keys, rows, kinds = orjson.loads(data)
+    """The preview ``encode_preview`` kept; its rows are decoded as they are first read.
+    Raises ValueError for rows kept in another format (the file is then checked again)."""
+    head, *lines = data.split(b"\n")
+    header = orjson.loads(head)
+    if not isinstance(header, dict) or header.get("format") != KEPT_FORMAT:
+        raise ValueError("rows kept in another format")
+    keys = header["keys"]
     typed = [
-        (keys.index(key) + 2, Decimal if kind == "d" else dt.date.fromisoformat)
-        for key, kind in kinds.items()
+        (keys.index(key) + 1, Decimal if kind == "d" else dt.date.fromisoformat)
+        for key, kind in header["kinds"].items()
     ]
-    preview = Preview()
-    lists = [getattr(preview, outcome) for outcome in OUTCOMES]
-    for values in rows:
-        for index, convert in typed:
-            if values[index] is not None:
-                values[index] = convert(values[index])
-        lists[values[0]].append(Row(values[1], dict(zip(keys, values[2:], strict=True)), [], {}))
+
+    def rows(line: bytes) -> list[Row]:
+        chunk = orjson.loads(line)
+        for values in chunk:
+            for index, convert in typed:
+                if values[index] is not None:
+                    values[index] = convert(values[index])
+        return [
+            Row(values[0], dict(zip(keys, values[1:], strict=True)), [], {}) for values in chunk
+        ]
+
+    preview, start = Preview(kept_distinct=header["distinct"]), 0
+    for outcome in OUTCOMES:
+        count = header["outcomes"][outcome]
+        end = start + -(-count // ENCODE_CHUNK)
+        setattr(preview, outcome, KeptRows(lines[start:end], count, rows))
+        start = end
+    if start != len(lines):
+        raise ValueError("kept rows cut short or run on")
     return preview
+
+
+class KeptRows(Sequence):
+    """One outcome's rows as the check kept them, decoded a chunk at a time as they are first
+    iterated, then held: the commit writes the first rows while the next are decoded, so the
+    database is at work meanwhile instead of waiting for the whole file."""
+
+    def __init__(self, lines: list[bytes], count: int, decode: Callable[[bytes], list[Row]]):
+        self._lines, self._count, self._decode = lines, count, decode
+        self._rows: list[Row] = []
+        self._decoded = 0  # lines
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Row]:
+        index = 0
+        while True:
+            while index < len(self._rows):
+                yield self._rows[index]
+                index += 1
+            if not self._more():
+                return
+
+    def __getitem__(self, index):
+        while self._more():
+            pass
+        return self._rows[index]
+
+    def _more(self) -> bool:
+        if self._decoded == len(self._lines):
+            return False
+        self._rows += self._decode(self._lines[self._decoded])
+        self._lines[self._decoded] = b""  # decoded: the text is no longer needed
+        self._decoded += 1
+        return True
 
 
 def file_hash(data: bytes) -> str:
@@ -174,6 +250,9 @@ class Importer:
     columns: list[Column] = []
     title = ""
     key_field: str | None = None  # a column unique in the file, e.g. the invoice number
+    # fields whose values in the rows to write the commit needs before it reads the rows
+    # (Preview.distinct): the check keeps them
+    distinct_fields: tuple[str, ...] = ()
 
     def known_headers(self) -> Iterable[str]:
         for column in self.columns:
@@ -229,7 +308,7 @@ class Importer:
             self.compare(rows, preview, progress=progress)
         if not preview.errors:
             preview.parsed = tempfile.TemporaryFile()
-            encode_preview(preview, preview.parsed)
+            encode_preview(preview, preview.parsed, distinct=self.distinct_fields)
         return preview
 
     def sample(self, preview: Preview, size: int = 10) -> dict:

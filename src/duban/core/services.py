@@ -155,7 +155,7 @@ def _settle(batch, claimed: str, *, parsed=None, **fields) -> bool:
         with parsed:
             parsed.seek(0)
             stored = default_storage.save(
-                batch.parsed.field.generate_filename(batch, f"{batch.filename}.rows.json"),
+                batch.parsed.field.generate_filename(batch, f"{batch.filename}.rows.jsonl"),
                 File(parsed),
             )
     previous = batch.parsed.name if batch.parsed else ""
