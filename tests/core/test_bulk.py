@@ -29,6 +29,19 @@ class InsertRowsTests(BaseTestCase):
         )
         self.assertEqual(list(found), [saved])
 
+    def test_rows_go_in_whatever_the_order_and_sorted_on_sqlite(self):
+        from django.db import connection
+
+        fields = ["receivable", "date", "amount", "note", "created_at"]
+        day, when = dt.date(2026, 3, 5), dt.datetime(2026, 3, 5, 9, tzinfo=SHANGHAI)
+        rows = [(self.receivable_a.pk, day, Decimal(n), f"第{n}笔", when) for n in (3, 1, 2)]
+        self.assertEqual(insert_rows(Payment, fields, iter(rows), order=lambda r: r[2]), 3)
+        notes = list(Payment.objects.filter(date=day).order_by("pk").values_list("note", flat=True))
+        if connection.vendor == "sqlite":  # in the order given for its indexes
+            self.assertEqual(notes, ["第1笔", "第2笔", "第3笔"])
+        else:  # as they came: the database works on the first while the next are produced
+            self.assertEqual(notes, ["第3笔", "第1笔", "第2笔"])
+
 
 class OneParameterTests(BaseTestCase):
     def test_text_and_integer_keys_and_none(self):

@@ -17,8 +17,14 @@ from django.db.models.expressions import RawSQL
 BATCH = 5000
 
 
-def insert_rows(model, fields: list[str], rows: Iterable[tuple]) -> int:
-    """INSERT ``rows`` (tuples in the order of ``fields``) into ``model``'s table."""
+def insert_rows(model, fields: list[str], rows: Iterable[tuple], *, order=None) -> int:
+    """INSERT ``rows`` (tuples in the order of ``fields``) into ``model``'s table.
+
+    ``order``, a sort key of the tuples (say, that of the busiest index), is for SQLite: its
+    small page cache makes inserts in random order into the indexes of a large table cost
+    a third more. PostgreSQL takes the rows as they come, working on the first ones while
+    the next are produced (which sorting would have to wait for), and in any order as fast.
+    """
     concrete = [model._meta.get_field(name) for name in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in concrete)
@@ -26,6 +32,8 @@ def insert_rows(model, fields: list[str], rows: Iterable[tuple]) -> int:
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
     if connection.vendor == "postgresql":
         return _copy(table, columns, rows)
+    if order is not None:
+        rows = sorted(rows, key=order)
     adapters = [(index, a) for index, field in enumerate(concrete) if (a := _adapter(field))]
     count, batch = 0, []
     with connection.cursor() as cursor:

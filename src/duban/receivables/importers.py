@@ -39,6 +39,13 @@ FIELDS = [  # compared with the database to tell changed from unchanged
 
 
 _line = attrgetter("line")
+_TEAM, _STATUS, _DUE = (FIELDS.index(f) for f in ["team_id", "status", "due_date"])
+
+
+def _team_status_due(values: tuple) -> tuple:
+    """The order of the busiest index, for the write (duban.core.bulk.insert_rows)."""
+    return values[_TEAM], values[_STATUS], values[_DUE] or dt.date.min
+
 NEW = (None, None)  # the pk and version of a row not in the database yet
 _in_order = itemgetter(*FIELDS, "number")  # a validated row has every one of them
 
@@ -239,6 +246,7 @@ class ReceivableImporter(Importer):
             Receivable,
             [*FIELDS, "number", "version", "batch"],
             ((*self._values(row, known), 1, batch.pk) for row in new),
+            order=_team_status_due,
         )
         changed = [self._receivable(row, known, batch) for row in preview.changed]
         for start in range(0, len(changed), CHUNK):
