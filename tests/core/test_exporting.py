@@ -195,6 +195,14 @@ class OpenpyxlTests(SimpleTestCase):
         self.assertAlmostEqual(sheet.column_dimensions["A"].width, 24.71, places=2)
         self.assertAlmostEqual(sheet.column_dimensions["B"].width, 14.71, places=2)
 
+    def test_a_row_ending_in_empty_cells_reads_full_width_where_cells_size_rows(self):
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(written(ROWS)), read_only=True)
+        rows = list(book.active.iter_rows(values_only=True))  # as tablib reads a workbook
+        self.assertEqual([len(row) for row in rows], [3, 3, 3, 3])
+        self.assertEqual(rows[2], ('\'=HYPERLINK("x")', None, None))
+
     def test_money_and_dates_are_typed_and_formatted(self):
         money, date = self.sheet["B2"], self.sheet["C2"]
         self.assertEqual((money.value, money.number_format), (1234.5, "#,##0.00"))

@@ -165,6 +165,9 @@ def _write_sheet(out, cells: Iterator, columns: list[ExportColumn], last: str) -
         + f'<row r="1">{header}</row>'.encode()
     )
     writers = [_writer(column.kind, _column_letter(i)) for i, column in enumerate(columns)]
+    if writers:  # every row ends with a cell, empty or not: readers that size rows by their
+        # cells (openpyxl read-only, so tablib and django-import-export) get them full width
+        writers[-1] = _closing(writers[-1], last)
     count = 0
     buffer = []
     for count, row in enumerate(islice(cells, MAX_ROWS - 1), start=1):
@@ -189,6 +192,13 @@ EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()  # serial 0, so that 1900-03-01 
 NEEDS_CARE = re.compile(r"[&<>\x00-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_|^\s|\s$")
 # not XML: control characters, and lone surrogates (which UTF-8 cannot even encode)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def _closing(write: Callable[[object, str], str], letter: str) -> Callable[[object, str], str]:
+    def closing(value, row):
+        return write(value, row) or f'<c r="{letter}{row}"/>'
+
+    return closing
 
 
 def _writer(kind: str, letter: str) -> Callable[[object, str], str]:

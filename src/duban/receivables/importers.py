@@ -3,9 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
-from heapq import nsmallest
 from itertools import chain
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -38,16 +37,14 @@ FIELDS = [  # compared with the database to tell changed from unchanged
 ]
 
 
-_line = attrgetter("line")
+NEW = (None, None)  # the pk and version of a row not in the database yet
+_in_order = itemgetter(*FIELDS, "number")  # a validated row has every one of them
 _TEAM, _STATUS, _DUE = (FIELDS.index(f) for f in ["team_id", "status", "due_date"])
 
 
 def _team_status_due(values: tuple) -> tuple:
     """The order of the busiest index, for the write (duban.core.bulk.insert_rows)."""
     return values[_TEAM], values[_STATUS], values[_DUE] or dt.date.min
-
-NEW = (None, None)  # the pk and version of a row not in the database yet
-_in_order = itemgetter(*FIELDS, "number")  # a validated row has every one of them
 
 
 ZERO = Decimal("0.00")
@@ -295,7 +292,7 @@ class TableImporter(ReceivableImporter):
             changed_count=len(preview.changed),
             aged_count=self._aged(rows),
             changes={
-                "new": [r.values["number"] for r in nsmallest(200, preview.new, _line)],
+                "new": [r.values["number"] for r in preview.new][:200],
                 "settled": settled[:200],
                 "changed": [r.values["number"] for r in preview.changed][:200],
             },
