@@ -11,11 +11,13 @@ import unittest
 import zipfile
 from decimal import Decimal
 from types import SimpleNamespace
+from unittest import mock
 from xml.etree import ElementTree
 
 from django.test import SimpleTestCase
 from python_calamine import CalamineWorkbook
 
+from duban.core import exporting
 from duban.core.exporting import MAX_TEXT, ExportColumn, neutralize, write_xlsx, xlsx_response
 from duban.core.parsing import parse_text
 
@@ -66,6 +68,33 @@ class ExportTests(SimpleTestCase):
         data = read(buffer.getvalue())
         self.assertEqual(len(data), 3001)
         self.assertEqual(data[-1], ["客户2999", 2999.0, dt.date(2026, 1, 1) + dt.timedelta(2999)])
+
+    def test_rows_past_a_sheets_limit_go_on_the_next_sheet_each_with_the_header(self):
+        rows = [(f"客户{i}", Decimal(i), None) for i in range(7)]
+        name = "应收账款" * 10  # names are cut to Excel's 31 characters, the number kept
+        with mock.patch.object(exporting, "MAX_ROWS", 4):  # a header and three rows a sheet
+            data = written(iter(rows), sheet=name)
+            self.assertEqual(write_xlsx(rows[:6], COLUMNS, sheet="应收", target=io.BytesIO()), 6)
+            two = written(rows[:6])  # exactly two sheets full: no empty third
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = [name[:31], name[:27] + " (2)", name[:27] + " (3)"]
+        self.assertEqual(book.sheet_names, names)
+        sheets = [book.get_sheet_by_index(n).to_python() for n in range(3)]
+        self.assertEqual([len(sheet) for sheet in sheets], [4, 4, 2])
+        for sheet in sheets:
+            self.assertEqual(sheet[0], ["客户", "金额", "到期日"])
+        every = [row[0] for sheet in sheets for row in sheet[1:]]
+        self.assertEqual(every, [f"客户{i}" for i in range(7)])
+        two_names = CalamineWorkbook.from_filelike(io.BytesIO(two)).sheet_names
+        self.assertEqual(two_names, ["应收", "应收 (2)"])
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            for part in book.namelist():
+                ElementTree.fromstring(book.read(part))  # raises if not well formed
+            workbook = book.read("xl/workbook.xml").decode()
+            sheet_xml = [book.read(f"xl/worksheets/sheet{n}.xml").decode() for n in (1, 2, 3)]
+        # opens on the first sheet alone (several selected would be a group)
+        self.assertEqual(["tabSelected" in xml for xml in sheet_xml], [True, False, False])
+        self.assertIn(f'localSheetId="2" hidden="1">\'{names[2]}\'!$A$1:$C$2<', workbook)
 
     def test_text_that_xml_or_excel_would_change_reads_back_unchanged(self):
         texts = [
