@@ -1,9 +1,11 @@
 """Test settings: duban.settings with a throw-away data folder, plain HTTP and a fast hasher."""
 
 import os
-import tempfile
 
-os.environ.setdefault("DUBAN_DATA_DIR", tempfile.mkdtemp(prefix="duban-test-"))
+from tests.scratch import scratch_folder
+
+if "DUBAN_DATA_DIR" not in os.environ:
+    os.environ["DUBAN_DATA_DIR"] = str(scratch_folder())
 os.environ["DUBAN_HTTPS"] = "false"
 
 from duban.settings import *  # noqa: E402, F403

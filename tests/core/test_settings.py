@@ -8,6 +8,7 @@ import pytest
 from django.test import SimpleTestCase
 
 from duban.env import ConfigError, env_bool, env_database, env_int, env_list
+from tests.scratch import scratch_folder
 
 
 def run_duban(*args, **env):
@@ -114,6 +115,4 @@ class CommandLineConfigTests(SimpleTestCase):
         self.assertGreaterEqual(int(timeout_ms), 20000)
 
     def data_dir(self) -> str:
-        import tempfile
-
-        return tempfile.mkdtemp(prefix="duban-cli-")
+        return str(scratch_folder("duban-cli-"))

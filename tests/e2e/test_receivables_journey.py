@@ -2,7 +2,6 @@
 the risk is on the supervisor's agenda → a plan is demanded (issue 4)."""
 
 import datetime as dt
-import tempfile
 import unittest
 from pathlib import Path
 
@@ -14,9 +13,10 @@ from duban.supervision.models import Plan
 from duban.supervision.tick import tick
 from tests.base import make_cast
 from tests.e2e.browser import BrowserTestCase
+from tests.scratch import scratch_folder
 
 
-@override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="duban-e2e-media-"))
+@override_settings(MEDIA_ROOT=scratch_folder("duban-e2e-media-"))
 class ReceivablesJourneyTests(BrowserTestCase):
     def setUp(self):
         self.cast = make_cast()
@@ -30,7 +30,7 @@ class ReceivablesJourneyTests(BrowserTestCase):
             f"瑞丰贸易有限公司,INV-901,电销一组,维盛,{overdue:%Y/%m/%d},12.5万,0\n"
             '合计,,,,,"985,000.00",0\n'
         )
-        path = Path(tempfile.mkdtemp()) / "应收账表.csv"
+        path = scratch_folder() / "应收账表.csv"
         path.write_bytes(text.encode("gbk"))
         return path
 
@@ -66,9 +66,7 @@ class ReceivablesJourneyTests(BrowserTestCase):
 @unittest.skipUnless(
     connection.vendor == "postgresql", "a background import beside a live server needs PostgreSQL"
 )
-@override_settings(
-    MEDIA_ROOT=tempfile.mkdtemp(prefix="duban-e2e-media-"), IMPORT_BACKGROUND_BYTES=0
-)
+@override_settings(MEDIA_ROOT=scratch_folder("duban-e2e-media-"), IMPORT_BACKGROUND_BYTES=0)
 class BackgroundImportJourneyTests(BrowserTestCase):
     """A large table: the page shows the progress of the check and of the import, then moves on
     by itself. (SQLite's in-memory test database cannot serve a live server and a worker
@@ -83,7 +81,7 @@ class BackgroundImportJourneyTests(BrowserTestCase):
         lines += [
             f"客户{n % 500},BIG-{n:06d},电销一组,{due:%Y-%m-%d},{1000 + n}" for n in range(20000)
         ]
-        path = Path(tempfile.mkdtemp()) / "应收账表-大.csv"
+        path = scratch_folder() / "应收账表-大.csv"
         path.write_text("\n".join(lines), encoding="utf-8")
         lead = self.sign_in(self.new_page(), "weisheng")
         lead.goto(self.live_server_url + "/receivables/import/")

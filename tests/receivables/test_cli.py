@@ -1,23 +1,21 @@
 """`duban import receivables FILE [--dry-run]` and `duban export receivables --out FILE`."""
 
 import io
-import tempfile
 from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import override_settings
 from python_calamine import CalamineWorkbook
 
 from duban.receivables.models import Receivable, TableVersion
 from tests.base import BaseTestCase
 from tests.receivables.test_import import GOOD, csv
+from tests.scratch import scratch_folder
 
 
-@override_settings(MEDIA_ROOT="/tmp/duban-test-media")
 class CommandLineTests(BaseTestCase):
     def file(self, data: bytes, name="应收.csv") -> Path:
-        folder = Path(tempfile.mkdtemp())
+        folder = scratch_folder()
         path = folder / name
         path.write_bytes(data)
         return path
@@ -58,7 +56,7 @@ class CommandLineTests(BaseTestCase):
             call_command("export", "receivables", out="/tmp/x.xlsx", user="nobody")
 
     def test_export_holds_what_the_user_sees(self):
-        out = Path(tempfile.mkdtemp()) / "ar.xlsx"
+        out = scratch_folder() / "ar.xlsx"
         call_command("export", "receivables", out=str(out), user="wanglixia", stdout=io.StringIO())
         rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
         self.assertEqual(len(rows), 1)  # the header only: team B has no receivables

@@ -5,7 +5,6 @@ import tempfile
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.test import override_settings
 
 from duban.core.importing import MappingRequired
 from duban.core.models import ImportBatch
@@ -34,7 +33,6 @@ def csv(*lines, encoding="utf-8") -> bytes:
     return (HEADER + "".join(lines)).encode(encoding)
 
 
-@override_settings(MEDIA_ROOT="/tmp/duban-test-media")
 class ImportTests(BaseTestCase):
     def preview(self, data, user=None, filename="应收.csv", mapping=None):
         return import_preview(
@@ -166,7 +164,6 @@ class ImportTests(BaseTestCase):
         self.assertEqual([e.reason for e in preview.errors], ["这个单号属于您无权修改的团队"])
 
 
-@override_settings(MEDIA_ROOT="/tmp/duban-test-media")
 class TableVersionTests(BaseTestCase):
     def load(self, lines, as_of):
         importer = TableImporter(self.supervisor, as_of)
@@ -193,7 +190,6 @@ class TableVersionTests(BaseTestCase):
         self.assertEqual(second.aged_count, 1)  # INV-001: 25 → 40 days overdue
 
 
-@override_settings(MEDIA_ROOT="/tmp/duban-test-media")
 class CheckThenCommitTests(BaseTestCase):
     def check(self):
         return import_preview(
@@ -286,7 +282,6 @@ class CheckThenCommitTests(BaseTestCase):
         self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
 
 
-@override_settings(MEDIA_ROOT="/tmp/duban-test-media")
 class CommitRaceTests(BaseTestCase):
     """A check or commit given up as lost, a double click, a check run by someone else: none
     can write what the one committing may not, or overwrite what came after it."""

@@ -30,7 +30,6 @@ def xlsx_rows(response):
     return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
 
 
-@override_settings(MEDIA_ROOT="/tmp/duban-test-media")
 class ImportPageTests(BaseTestCase):
     def setUp(self):
         self.client.force_login(self.lead_a)
@@ -157,7 +156,7 @@ class ImportPageTests(BaseTestCase):
         return batch
 
 
-@override_settings(MEDIA_ROOT="/tmp/duban-test-media", IMPORT_BACKGROUND_BYTES=0)
+@override_settings(IMPORT_BACKGROUND_BYTES=0)
 class BackgroundImportTests(TransactionTestCase):
     """A large file: checked and imported in a thread while the page polls its progress."""
 
