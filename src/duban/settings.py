@@ -3,6 +3,8 @@
 import secrets
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy
+
 from duban.env import (
     ConfigError,
     env_bool,
@@ -126,6 +128,7 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["duban.formats"]
 USE_I18N = True
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")  # every list filter's "any"
 USE_THOUSAND_SEPARATOR = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True

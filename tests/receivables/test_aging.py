@@ -141,6 +141,23 @@ class AgingPageTests(BaseTestCase):
         self.assertEqual(sum(r.outstanding for r in listed), team_a[bucket])
         self.assertContains(response, f"?bucket={bucket}&amp;team={self.team_a.pk}")
 
+    def test_the_bucket_filter_offers_all_first_and_shows_what_is_chosen(self):
+        """Without "全部" the browser showed the first bucket as chosen, and the next click
+        on 筛选 filtered by it unasked."""
+        self.client.force_login(self.supervisor)
+        url = reverse("receivables:receivable_list")
+        for query, selected in [({}, ""), ({"bucket": "d90"}, "d90")]:
+            with self.subTest(query=query):
+                form = self.client.get(url, query).context["filter"].form
+                html = str(form["bucket"])
+                first = html.index("<option")
+                self.assertIn('<option value="">全部</option>', html[first : first + 40])
+                self.assertEqual(html.count("selected"), 1 if selected else 0)
+                if selected:
+                    self.assertIn(f'<option value="{selected}" selected>', html)
+        listed = self.client.get(url, {"bucket": ""}).context["table"].data
+        self.assertEqual(len(listed), Receivable.objects.count())  # 全部: no filter
+
     def test_the_lead_of_team_b_sees_none_of_team_a_money(self):
         self.client.force_login(self.lead_b)
         report = self.client.get(reverse("receivables:aging")).context

@@ -6,7 +6,7 @@ from unittest import mock
 from django.urls import reverse
 from icalendar import Calendar
 
-from duban.supervision.choices import Priority, RiskLevel
+from duban.supervision.choices import MatterStatus, Priority, RiskLevel
 from duban.supervision.models import CheckIn, FollowUpRule, Plan, PlanVersion
 from duban.supervision.tick import tick
 from tests.base import BaseTestCase
@@ -129,6 +129,21 @@ class ListScopingTests(BaseTestCase):
         self.client.force_login(self.member_a)
         data = self.client.get(reverse("supervision:matter_list")).context["table"].data
         self.assertEqual(list(data), [mine])
+
+    def test_matters_unclosed_and_matters_still_to_start_are_two_choices(self):
+        """ "未关闭" once shared the value of the status 待处理, so picking 待处理 listed every
+        unclosed matter."""
+        lead = self.lead_a
+        waiting = MatterFactory(team=self.team_a, owner=lead, status=MatterStatus.OPEN)
+        started = MatterFactory(team=self.team_a, owner=lead, status=MatterStatus.IN_PROGRESS)
+        MatterFactory(team=self.team_a, owner=lead, status=MatterStatus.LANDED)
+        self.client.force_login(self.supervisor)
+        url = reverse("supervision:matter_list")
+        for status, expected in [("open", {waiting}), ("unclosed", {waiting, started})]:
+            with self.subTest(status=status):
+                listed = self.client.get(url, {"status": status}).context["table"].data
+                self.assertEqual(set(listed) & {waiting, started}, expected)
+                self.assertFalse(any(m.status == MatterStatus.LANDED for m in listed))
 
     def test_the_overdue_filter_matches_the_agenda(self):
         self.client.force_login(self.supervisor)

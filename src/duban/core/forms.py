@@ -2,6 +2,9 @@ from django import forms
 
 from duban.core.services import save_versioned, stale_edit_message
 
+# the browser's date picker, which sends and shows ISO dates whatever the language
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class VersionedModelForm(forms.ModelForm):
     """A ModelForm that carries the record's version, so a stale edit is refused.

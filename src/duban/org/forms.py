@@ -1,6 +1,4 @@
-from django import forms
-
-from duban.core.forms import VersionedModelForm
+from duban.core.forms import DATE, VersionedModelForm
 from duban.org.models import Employee, Team
 
 
@@ -18,8 +16,8 @@ class EmployeeForm(VersionedModelForm):
             "phone",
         ]
         widgets = {
-            "hire_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "leave_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "hire_date": DATE,
+            "leave_date": DATE,
         }
 
     def __init__(self, *args, user, **kwargs):

@@ -31,27 +31,23 @@ class ReceivableFilterSet(django_filters.FilterSet):
     """The receivables list's filters: the page, its export and the aging links use this set."""
 
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    team = django_filters.ModelChoiceFilter(
-        label=_("团队"), queryset=Team.objects.none(), empty_label=ALL
-    )
+    team = django_filters.ModelChoiceFilter(label=_("团队"), queryset=Team.objects.none())
     lead = django_filters.ModelChoiceFilter(
-        label=_("负责主管"), queryset=User.objects.none(), null_label=_("未指定"), empty_label=ALL
+        label=_("负责主管"), queryset=User.objects.none(), null_label=_("未指定")
     )
     # set by links (a customer's page, the aging report): a company may have thousands
     customer = django_filters.ModelChoiceFilter(
         label=_("客户"), queryset=Customer.objects.none(), widget=forms.HiddenInput
     )
-    category = django_filters.ChoiceFilter(
-        label=_("类别"), choices=Category.choices, empty_label=ALL
-    )
-    status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=ReceivableStatus.choices, empty_label=ALL
-    )
+    category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ReceivableStatus.choices)
     bucket = django_filters.MultipleChoiceFilter(
         label=_("账龄"),
-        choices=Bucket.choices,
+        # the field hands its choices to the widget: "全部" must be one of them, or the
+        # browser shows the first bucket as chosen (BucketSelect drops "" from the data)
+        choices=[("", ALL), *Bucket.choices],
         method="filter_bucket",
-        widget=BucketSelect(choices=[("", ALL), *Bucket.choices]),
+        widget=BucketSelect,
     )
     overdue = django_filters.BooleanFilter(
         label=_("已逾期"), method="filter_overdue", widget=YES_NO

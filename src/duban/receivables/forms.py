@@ -2,11 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duban.core.forms import VersionedModelForm
+from duban.core.forms import DATE, VersionedModelForm
 from duban.org.models import Team, User
 from duban.receivables.models import ConditionNote, DunningAction, Payment, PlanLine, Receivable
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 14, "decimal_places": 2, "localize": True}
 
 

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from duban.core.forms import DATE
 from duban.org.models import Team
 from duban.supervision.choices import (
     ACTIVE_RISK_STATUSES,
@@ -15,7 +16,7 @@ from duban.supervision.choices import (
 )
 from duban.supervision.models import CheckIn, Matter, Risk
 
-OVERDUE, OPEN, ACTIVE = "overdue", "open", "active"
+OVERDUE, UNCLOSED, ACTIVE = "overdue", "unclosed", "active"  # not a status: several
 
 
 class ScopedTeamFilterSet(django_filters.FilterSet):
@@ -35,8 +36,12 @@ class CheckInFilterSet(ScopedTeamFilterSet):
         choices=[(OVERDUE, _("逾期未跟进")), *CheckInStatus.choices],
         method="filter_status",
     )
-    date_from = django_filters.DateFilter(label=_("从"), field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(label=_("到"), field_name="date", lookup_expr="lte")
+    date_from = django_filters.DateFilter(
+        label=_("从"), field_name="date", lookup_expr="gte", widget=DATE
+    )
+    date_to = django_filters.DateFilter(
+        label=_("到"), field_name="date", lookup_expr="lte", widget=DATE
+    )
 
     class Meta:
         model = CheckIn
@@ -56,7 +61,7 @@ class MatterFilterSet(ScopedTeamFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), field_name="title", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(
         label=_("状态"),
-        choices=[(OPEN, _("未关闭")), *MatterStatus.choices],
+        choices=[(UNCLOSED, _("未关闭")), *MatterStatus.choices],
         method="filter_status",
     )
     priority = django_filters.ChoiceFilter(label=_("优先级"), choices=Priority.choices)
@@ -66,7 +71,7 @@ class MatterFilterSet(ScopedTeamFilterSet):
         fields = ["q", "team", "status", "priority"]
 
     def filter_status(self, queryset, name, value):
-        if value == OPEN:
+        if value == UNCLOSED:
             return queryset.filter(status__in=OPEN_MATTER_STATUSES)
         return queryset.filter(status=value)
 

@@ -3,14 +3,13 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duban.core.forms import VersionedModelForm
+from duban.core.forms import DATE, VersionedModelForm
 from duban.org.choices import Role
 from duban.org.models import BusinessLine, Employee, Team, User
 from duban.supervision.cadence import parse_numbers
 from duban.supervision.choices import Area, Cadence, Channel, Outcome, RiskLevel, ScopeKind
 from duban.supervision.models import CheckIn, FollowUpRule, Matter
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
