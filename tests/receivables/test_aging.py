@@ -141,6 +141,31 @@ class AgingPageTests(BaseTestCase):
         self.assertEqual(sum(r.outstanding for r in listed), team_a[bucket])
         self.assertContains(response, f"?bucket={bucket}&amp;team={self.team_a.pk}")
 
+    def test_the_summary_cards_add_up_to_the_total_and_each_links_to_its_rows(self):
+        receivable(self.team_a, "A-NOT-DUE", due=dt.date(2099, 1, 1), amount="700.00")
+        receivable(self.team_a, "A-UNDATED", amount="90.00")
+        self.client.force_login(self.supervisor)
+        response = self.client.get(reverse("receivables:aging"))
+        company = response.context["company"]
+        parts = ["not_due", "within_3m", "3m_to_6m", "over_6m", "undated"]
+        self.assertEqual(sum(company[p] for p in parts), company["total"])
+        links = {
+            "not_due": "?bucket=not_due",
+            "undated": "?bucket=undated",
+            "over_6m": "?bucket=d365&amp;bucket=over365",
+        }
+        for part, query in links.items():
+            with self.subTest(part):
+                self.assertContains(response, query)
+                listed = (
+                    self.client.get(
+                        reverse("receivables:receivable_list") + query.replace("&amp;", "&")
+                    )
+                    .context["table"]
+                    .data
+                )
+                self.assertEqual(sum(r.outstanding for r in listed), company[part])
+
     def test_the_bucket_filter_offers_all_first_and_shows_what_is_chosen(self):
         """Without "全部" the browser showed the first bucket as chosen, and the next click
         on 筛选 filtered by it unasked."""
