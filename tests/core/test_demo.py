@@ -68,6 +68,19 @@ class DemoCompanyTests(TestCase):
         sources = set(Risk.objects.filter(area="receivables").values_list("source", flat=True))
         self.assertTrue({"ar_table_stale", "ar_large", "ar_due_not_planned"} <= sources)
 
+    def test_a_receivable_is_open_exactly_while_it_owes_something(self):
+        """Rows the demo wrote directly were left open at zero, and a re-import of the demo's
+        own export then "changed" them to settled."""
+        from duban.receivables.choices import ReceivableStatus
+        from duban.receivables.models import Receivable
+
+        self.assertFalse(
+            Receivable.objects.filter(status=ReceivableStatus.OPEN, outstanding__lte=0)
+        )
+        self.assertFalse(
+            Receivable.objects.filter(status=ReceivableStatus.SETTLED, outstanding__gt=0)
+        )
+
     def test_the_command_keeps_existing_demo_data(self):
         out = StringIO()
         call_command("demo", no_serve=True, stdout=out)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from operator import itemgetter
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -99,6 +100,32 @@ class ImportPageTests(BaseTestCase):
         self.assertEqual(
             preview.context["batch"].counts, {"new": 0, "changed": 0, "unchanged": 1, "errors": 0}
         )
+
+    def test_the_sample_shows_cells_as_the_spreadsheet_does_not_as_floats(self):
+        from duban.core.exporting import ExportColumn, write_xlsx
+
+        columns = [
+            ExportColumn(header, itemgetter(i), kind=kind)
+            for i, (header, kind) in enumerate(
+                [
+                    ("单号", "text"),
+                    ("客户名称", "text"),
+                    ("团队", "text"),
+                    ("应收金额", "money"),
+                    ("已回款", "money"),
+                    ("到期日", "date"),
+                ]
+            )
+        ]
+        row = ("INV-900", "甲公司", "电销一组", 126500, 2485.5, dt.datetime(2026, 3, 5))  # noqa: DTZ001
+        buffer = io.BytesIO()
+        write_xlsx([row], columns, sheet="应收", target=buffer)
+        preview = self.client.get(upload(self.client, buffer.getvalue(), name="应收.xlsx").url)
+        self.assertContains(preview, "<td>126500</td>", html=True)
+        self.assertContains(preview, "<td>2485.5</td>", html=True)
+        self.assertContains(preview, "<td>2026-03-05</td>", html=True)
+        self.assertNotContains(preview, "126500.0")
+        self.assertNotContains(preview, "00:00:00")
 
     def test_a_batch_from_before_checks_were_kept_is_checked_when_opened(self):
         response = upload(self.client, csv(*GOOD))

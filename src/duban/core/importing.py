@@ -70,7 +70,15 @@ class Row:
 
 
 def _text(cell) -> str:
-    return "" if cell is None else str(cell)
+    """A cell as the spreadsheet shows it: 126500 rather than the float 126500.0 a reader
+    gives, a date without its midnight."""
+    if cell is None:
+        return ""
+    if cell.__class__ is float and cell.is_integer():
+        return str(int(cell))
+    if cell.__class__ is dt.datetime and cell.time() == dt.time():
+        return cell.date().isoformat()
+    return str(cell)
 
 
 @dataclass

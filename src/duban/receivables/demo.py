@@ -13,7 +13,7 @@ from duban.core.demo import DemoCompany
 from duban.core.exporting import write_xlsx
 from duban.core.services import import_commit, import_preview
 from duban.org.choices import TeamKind
-from duban.receivables.choices import Category, Condition
+from duban.receivables.choices import Category, Condition, ReceivableStatus
 from duban.receivables.importers import TableImporter
 from duban.receivables.models import (
     ConditionNote,
@@ -130,7 +130,9 @@ def _spec(company, team, customers, n) -> dict:
 def _receivable(spec, *, then: bool) -> Receivable:
     paid = spec["paid_then"] if then else spec["paid"]
     fields = {k: v for k, v in spec.items() if k not in {"paid", "paid_then"}}
-    return Receivable(**fields, paid=paid, outstanding=spec["amount"] - paid)
+    outstanding = spec["amount"] - paid
+    status = ReceivableStatus.OPEN if outstanding > 0 else ReceivableStatus.SETTLED
+    return Receivable(**fields, paid=paid, outstanding=outstanding, status=status)
 
 
 def _import(user, specs, as_of, *, then: bool) -> None:
@@ -161,7 +163,9 @@ def _bring_up_to_date(specs, first) -> None:
             Receivable.objects.filter(number=spec["number"]).update(
                 paid=spec["paid"],
                 outstanding=spec["amount"] - spec["paid"],
-                status="settled" if spec["paid"] == spec["amount"] else "open",
+                status=ReceivableStatus.SETTLED
+                if spec["paid"] == spec["amount"]
+                else ReceivableStatus.OPEN,
             )
 
 
