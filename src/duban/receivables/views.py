@@ -136,7 +136,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     exposure = aging_table(
         receivables.open(), today=timezone.localdate(), basis=settings.aging_basis
     )
-    table = ReceivableTable(receivables)
+    table = ReceivableTable(receivables, exclude=["customer"])  # the page is the customer's
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "customer": customer,
@@ -146,7 +146,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": _recent(receivables, "actions"),
         "plan_lines": _recent(receivables, "plan_lines"),
         "notes": customer.notes.select_related("by"),
-        "note_form": ConditionNoteForm(initial={"date": timezone.localdate()}),
+        "note_form": ConditionNoteForm(
+            initial={"date": timezone.localdate(), "condition": customer.condition}
+        ),
         "can_edit": request.user.role in EDITORS,
         "history": history_of(customer),
     }
