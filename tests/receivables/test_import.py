@@ -141,6 +141,38 @@ class ImportTests(BaseTestCase):
             (second.status, second.outstanding, second.version), ("settled", Decimal("0.00"), 2)
         )
 
+    def test_a_row_changed_by_an_import_shows_what_changed_in_its_history(self):
+        from duban.core.history import history_of
+
+        self.commit(csv(*GOOD))  # new rows go in without history of their own
+        first = Receivable.objects.get(number="INV-002")
+        self.assertFalse(first.history.exists())
+        batch, _ = self.preview(csv(GOOD[0], GOOD[1].replace('"5,000"', "125000")), self.admin)
+        import_commit(importer=ReceivableImporter(self.admin), batch=batch)
+        changed, created = history_of(Receivable.objects.get(number="INV-002"))
+        self.assertEqual((created.action, created.who), ("创建", self.lead_a.display_name))
+        self.assertEqual(created.reason, "导入 应收.csv")
+        self.assertEqual((changed.action, changed.who), ("修改", self.admin.display_name))
+        self.assertEqual(changed.reason, "导入 应收.csv")
+        shown = {c.field: (c.old, c.new) for c in changed.changes}
+        self.assertEqual(shown["已回款"], ("5000.00", "125000.00"))
+        self.assertEqual(shown["状态"], ("未结清", "已结清"))
+        untouched = Receivable.objects.get(number="INV-001")
+        self.assertFalse(untouched.history.exists())  # unchanged rows are left alone
+
+    def test_the_first_edit_of_an_imported_row_on_a_page_shows_what_it_changed(self):
+        from duban.core.history import history_of
+        from duban.receivables.services import payment_add
+
+        self.commit(csv(*GOOD))
+        receivable = Receivable.objects.get(number="INV-001")
+        payment_add(receivable=receivable, by=self.lead_a, date=dt.date(2026, 3, 1), amount=100)
+        payment_add(receivable=receivable, by=self.lead_a, date=dt.date(2026, 3, 2), amount=100)
+        entries = history_of(Receivable.objects.get(number="INV-001"))
+        self.assertEqual([e.action for e in entries], ["修改", "修改", "创建"])  # one baseline
+        shown = {c.field: (c.old, c.new) for c in entries[1].changes}
+        self.assertEqual(shown["已回款"], ("0.00", "100.00"))
+
     def test_a_batch_is_committed_only_once(self):
         from duban.core.services import ImportAlreadyDone
 

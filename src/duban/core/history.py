@@ -6,7 +6,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from duban.core.bulk import one_parameter
+
 HIDDEN_FIELDS = ["version"]
+CHUNK = 5000
 ACTIONS = {"+": _("创建"), "~": _("修改"), "-": _("删除")}
 
 
@@ -23,6 +26,7 @@ class HistoryEntry:
     who: str
     action: str
     changes: list[Change]
+    reason: str = ""  # e.g. the import that made the change
 
 
 def history_of(obj: models.Model, limit: int = 30) -> list[HistoryEntry]:
@@ -38,8 +42,53 @@ def history_of(obj: models.Model, limit: int = 30) -> list[HistoryEntry]:
         if older is not None and not changes:
             continue  # a save that changed nothing a person would see
         who = newer.history_user.display_name if newer.history_user else _("系统")
-        entries.append(HistoryEntry(newer.history_date, who, ACTIONS[newer.history_type], changes))
+        action, reason = ACTIONS[newer.history_type], newer.history_change_reason or ""
+        entries.append(HistoryEntry(newer.history_date, who, action, changes, reason))
     return entries
+
+
+# --- rows written in bulk -------------------------------------------------------------------
+#
+# An import writes its new rows with COPY or one INSERT, without a history entry each (that
+# would double its cost). Before such a row is first changed, by a later import or on a page,
+# its state as it stands becomes its first entry, so the change shows what it changed; the
+# model's ``history_origins(rows)`` may say who wrote each row and when (its import).
+
+
+def keep_baselines(model, pks) -> None:
+    """Give each of these rows that has no history an entry of its current state."""
+    key = model._meta.pk.attname
+    pks = list(pks)
+    for start in range(0, len(pks), CHUNK):
+        chunk = pks[start : start + CHUNK]
+        kept = model.history.filter(**{f"{key}__in": one_parameter(chunk)})
+        kept = set(kept.values_list(key, flat=True).distinct())
+        bare = [pk for pk in chunk if pk not in kept]
+        if not bare:
+            continue
+        rows = list(model._default_manager.filter(pk__in=one_parameter(bare)))
+        origins = model.history_origins(rows) if hasattr(model, "history_origins") else {}
+        now = timezone.now()
+        for row in rows:
+            when, who, reason = origins.get(row.pk) or (None, None, "")
+            row._history_date, row._history_user, row._change_reason = when or now, who, reason
+        model.history.bulk_history_create(rows)
+
+
+def record_bulk_changes(model, pks, *, user, reason: str) -> None:
+    """An entry for each of these rows as a bulk update left them (bulk_update records none)."""
+    pks = list(pks)
+    for start in range(0, len(pks), CHUNK):
+        rows = model._default_manager.filter(pk__in=one_parameter(pks[start : start + CHUNK]))
+        model.history.bulk_history_create(
+            list(rows), update=True, default_user=user, default_change_reason=reason
+        )
+
+
+def keep_baseline_before_save(sender, instance, raw=False, **kwargs) -> None:
+    """A pre_save receiver for models whose rows may be written in bulk."""
+    if not raw and not instance._state.adding and instance.pk is not None:
+        keep_baselines(sender, [instance.pk])
 
 
 def _changes(obj, newer, older) -> list[Change]:

@@ -21,3 +21,13 @@ class ReceivablesConfig(AppConfig):
             "columns": "duban.receivables.tables.EXPORT_COLUMNS",
         }
     }
+
+    def ready(self):
+        from django.db.models.signals import pre_save
+
+        from duban.core.history import keep_baseline_before_save
+        from duban.receivables.models import Customer, Receivable
+
+        # imports write these in bulk, without history: the first later save keeps a baseline
+        for model in (Customer, Receivable):
+            pre_save.connect(keep_baseline_before_save, sender=model, dispatch_uid=model.__name__)

@@ -11,12 +11,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from duban.core.bulk import insert_rows, one_parameter
+from duban.core.history import keep_baselines, record_bulk_changes
 from duban.core.importing import Column, Importer, Preview, Row, RowError
 from duban.core.parsing import ParseError, normalize_text, parse_date, parse_money, parse_text
 from duban.org.models import Team
 from duban.receivables.aging import bucket_of
 from duban.receivables.choices import Category, ReceivableStatus
-from duban.receivables.models import Customer, Receivable, Settings, TableVersion
+from duban.receivables.models import (
+    Customer,
+    Receivable,
+    Settings,
+    TableVersion,
+    import_reason,
+)
 
 CHUNK = 5000  # rows compared, updated or verified by one query
 FIELDS = [  # compared with the database to tell changed from unchanged
@@ -246,11 +253,14 @@ class ReceivableImporter(Importer):
             order=_team_status_due,
         )
         changed = [self._receivable(row, known, batch) for row in preview.changed]
+        keep_baselines(Receivable, [receivable.pk for receivable in changed])
         for start in range(0, len(changed), CHUNK):
             progress("update", start, len(changed))
             Receivable.objects.bulk_update(
                 changed[start : start + CHUNK], [*FIELDS, "version", "batch"]
             )
+        reason = import_reason(batch)
+        record_bulk_changes(Receivable, [r.pk for r in changed], user=self.user, reason=reason)
 
     def _values(self, row: Row, customers: dict) -> tuple:
         """The row's FIELDS and number, in order, as they go into the database."""

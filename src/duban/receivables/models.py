@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -181,6 +182,24 @@ class Receivable(VersionedModel):
 
     def can_be_edited_by(self, user) -> bool:
         return user.role in EDITORS
+
+    @classmethod
+    def history_origins(cls, rows) -> dict:
+        """Who wrote each row as it stands, and when: the import it came with, if any
+        (duban.core.history.keep_baselines)."""
+        batches = ImportBatch.objects.select_related("uploaded_by").in_bulk(
+            {row.batch_id for row in rows} - {None}
+        )
+        return {
+            row.pk: (batch.committed_at, batch.uploaded_by, import_reason(batch))
+            for row in rows
+            if (batch := batches.get(row.batch_id)) is not None
+        }
+
+
+def import_reason(batch) -> str:
+    """How a change made by an import is named in the row's history."""
+    return gettext("导入 %(file)s") % {"file": batch.filename}
 
 
 class Payment(models.Model):
