@@ -155,7 +155,7 @@ class ImportTests(BaseTestCase):
         self.assertEqual((changed.action, changed.who), ("修改", self.admin.display_name))
         self.assertEqual(changed.reason, "导入 应收.csv")
         shown = {c.field: (c.old, c.new) for c in changed.changes}
-        self.assertEqual(shown["已回款"], ("5000.00", "125000.00"))
+        self.assertEqual(shown["已回款"], ("5,000.00", "125,000.00"))
         self.assertEqual(shown["状态"], ("未结清", "已结清"))
         untouched = Receivable.objects.get(number="INV-001")
         self.assertFalse(untouched.history.exists())  # unchanged rows are left alone

@@ -123,4 +123,6 @@ def _display(obj, field_name: str, value) -> str:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(field, models.DateField):
         return value.isoformat()
+    if isinstance(field, models.DecimalField):
+        return f"{value:,}"  # money as the pages show it: 61,500.00
     return str(value)
