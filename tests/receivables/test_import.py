@@ -5,6 +5,7 @@ import tempfile
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.utils import translation
 
 from duban.core.importing import MappingRequired
 from duban.core.models import ImportBatch
@@ -159,6 +160,9 @@ class ImportTests(BaseTestCase):
         self.assertEqual(shown["状态"], ("未结清", "已结清"))
         untouched = Receivable.objects.get(number="INV-001")
         self.assertFalse(untouched.history.exists())  # unchanged rows are left alone
+        with translation.override("en"):  # kept in no language, said in the reader's
+            english = history_of(Receivable.objects.get(number="INV-002"))[0]
+        self.assertEqual(english.reason, "Import 应收.csv")
 
     def test_the_first_edit_of_an_imported_row_on_a_page_shows_what_it_changed(self):
         from duban.core.history import history_of

@@ -42,9 +42,23 @@ def history_of(obj: models.Model, limit: int = 30) -> list[HistoryEntry]:
         if older is not None and not changes:
             continue  # a save that changed nothing a person would see
         who = newer.history_user.display_name if newer.history_user else _("系统")
-        action, reason = ACTIONS[newer.history_type], newer.history_change_reason or ""
+        action, reason = ACTIONS[newer.history_type], _reason(newer.history_change_reason)
         entries.append(HistoryEntry(newer.history_date, who, action, changes, reason))
     return entries
+
+
+IMPORTED = "import:"  # a change reason kept in no language: said in the reader's
+
+
+def import_reason(batch) -> str:
+    """The change reason of rows an import wrote."""
+    return f"{IMPORTED}{batch.filename}"[:100]
+
+
+def _reason(reason: str | None) -> str:
+    if reason and reason.startswith(IMPORTED):
+        return str(_("导入 %(file)s") % {"file": reason[len(IMPORTED) :]})
+    return reason or ""
 
 
 # --- rows written in bulk -------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from duban.core.bulk import insert_rows, one_parameter
-from duban.core.history import keep_baselines, record_bulk_changes
+from duban.core.history import import_reason, keep_baselines, record_bulk_changes
 from duban.core.importing import Column, Importer, Preview, Row, RowError
 from duban.core.parsing import ParseError, normalize_text, parse_date, parse_money, parse_text
 from duban.org.models import Team
@@ -22,7 +22,6 @@ from duban.receivables.models import (
     Receivable,
     Settings,
     TableVersion,
-    import_reason,
 )
 
 CHUNK = 5000  # rows compared, updated or verified by one query

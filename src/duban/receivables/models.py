@@ -4,10 +4,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from duban.core.history import import_reason
 from duban.core.models import ImportBatch, VersionedModel
 from duban.core.urls import detail_url
 from duban.org.choices import Role
@@ -195,11 +195,6 @@ class Receivable(VersionedModel):
             for row in rows
             if (batch := batches.get(row.batch_id)) is not None
         }
-
-
-def import_reason(batch) -> str:
-    """How a change made by an import is named in the row's history."""
-    return gettext("导入 %(file)s") % {"file": batch.filename}
 
 
 class Payment(models.Model):
