@@ -675,9 +675,12 @@ def cleanup() -> None:
     from duban.receivables.models import Receivable
 
     table = connection.ops.quote_name(Receivable._meta.db_table)
+    history = connection.ops.quote_name(Receivable.history.model._meta.db_table)
     with transaction.atomic():
         with connection.cursor() as cursor:  # no payments or plans hang on these rows
             cursor.execute(f"DELETE FROM {table} WHERE number >= %s", [IMPORT_NUMBERS_FROM])
+            # history an import wrote for rows it changed (a run that imports twice)
+            cursor.execute(f"DELETE FROM {history} WHERE number >= %s", [IMPORT_NUMBERS_FROM])
         batches = ImportBatch.objects.filter(kind="ar_table").exclude(sha256="0" * 64)
         for batch in batches:
             if batch.file:

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duban.core.bulk import one_parameter
+from duban.core.bulk import BATCH, one_parameter
 
 HIDDEN_FIELDS = ["version"]
 CHUNK = 5000
@@ -86,7 +86,7 @@ def keep_baselines(model, pks) -> None:
         for row in rows:
             when, who, reason = origins.get(row.pk) or (None, None, "")
             row._history_date, row._history_user, row._change_reason = when or now, who, reason
-        model.history.bulk_history_create(rows)
+        model.history.bulk_history_create(rows, batch_size=BATCH)
 
 
 def record_bulk_changes(model, pks, *, user, reason: str) -> None:
@@ -95,7 +95,11 @@ def record_bulk_changes(model, pks, *, user, reason: str) -> None:
     for start in range(0, len(pks), CHUNK):
         rows = model._default_manager.filter(pk__in=one_parameter(pks[start : start + CHUNK]))
         model.history.bulk_history_create(
-            list(rows), update=True, default_user=user, default_change_reason=reason
+            list(rows),
+            batch_size=BATCH,
+            update=True,
+            default_user=user,
+            default_change_reason=reason,
         )
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from duban.core.bulk import insert_rows, one_parameter
+from duban.core.bulk import insert_rows, one_parameter, update_rows
 from duban.core.history import import_reason, keep_baselines, record_bulk_changes
 from duban.core.importing import Column, Importer, Preview, Row, RowError
 from duban.core.parsing import ParseError, normalize_text, parse_date, parse_money, parse_text
@@ -251,26 +251,27 @@ class ReceivableImporter(Importer):
             ((*self._values(row, known), 1, batch.pk) for row in new),
             order=_team_status_due,
         )
-        changed = [self._receivable(row, known, batch) for row in preview.changed]
-        keep_baselines(Receivable, [receivable.pk for receivable in changed])
-        for start in range(0, len(changed), CHUNK):
-            progress("update", start, len(changed))
-            Receivable.objects.bulk_update(
-                changed[start : start + CHUNK], [*FIELDS, "version", "batch"]
-            )
+        changed = [row.values["pk"] for row in preview.changed]
+        keep_baselines(Receivable, changed)
+        update_rows(
+            Receivable,
+            [*FIELDS, "version", "batch"],
+            (
+                (*self._values(row, known)[:-1], row.values["version"] + 1, batch.pk, pk)
+                for pk, row in zip(
+                    changed,
+                    progress.track(preview.changed, "update", len(changed)),
+                    strict=True,
+                )
+            ),
+        )
         reason = import_reason(batch)
-        record_bulk_changes(Receivable, [r.pk for r in changed], user=self.user, reason=reason)
+        record_bulk_changes(Receivable, changed, user=self.user, reason=reason)
 
     def _values(self, row: Row, customers: dict) -> tuple:
         """The row's FIELDS and number, in order, as they go into the database."""
         row.values["customer_id"] = customers[row.values["customer"]]
         return _in_order(row.values)
-
-    def _receivable(self, row: Row, customers: dict, batch) -> Receivable:
-        values = dict(zip([*FIELDS, "number"], self._values(row, customers), strict=True))
-        receivable = Receivable(batch=batch, **values)
-        receivable.pk, receivable.version = row.values["pk"], row.values["version"] + 1
-        return receivable
 
 
 class TableImporter(ReceivableImporter):
