@@ -43,6 +43,40 @@ class InsertRowsTests(BaseTestCase):
             self.assertEqual(notes, ["第3笔", "第1笔", "第2笔"])
 
 
+class UpdateRowsTests(BaseTestCase):
+    def test_rows_are_updated_by_key_with_money_dates_and_nothing_else_touched(self):
+        from duban.core.bulk import update_rows
+
+        other = Receivable.objects.create(
+            number="B-9",
+            customer=self.receivable_a.customer,
+            team=self.team_b,
+            amount=Decimal("10.00"),
+            outstanding=Decimal("10.00"),
+        )
+        fields = ["paid", "outstanding", "due_date", "note"]
+        rows = [(Decimal("60000.50"), Decimal("39999.50"), None, "改", self.receivable_a.pk)]
+        self.assertEqual(update_rows(Receivable, fields, iter(rows)), 1)
+        self.receivable_a.refresh_from_db()
+        self.assertEqual(
+            (self.receivable_a.paid, self.receivable_a.outstanding, self.receivable_a.due_date),
+            (Decimal("60000.50"), Decimal("39999.50"), None),
+        )
+        self.assertEqual(self.receivable_a.note, "改")
+        other.refresh_from_db()
+        self.assertEqual((other.paid, other.note), (Decimal("0.00"), ""))
+
+    def test_aware_datetimes_are_stored_as_the_orm_would(self):
+        from duban.core.bulk import update_rows
+
+        payment = Payment.objects.create(
+            receivable=self.receivable_a, date=dt.date(2026, 3, 5), amount=Decimal("1.00")
+        )
+        when = dt.datetime(2026, 3, 5, 9, 30, tzinfo=SHANGHAI)
+        update_rows(Payment, ["created_at"], [(when, payment.pk)])
+        self.assertTrue(Payment.objects.filter(pk=payment.pk, created_at=when).exists())
+
+
 class OneParameterTests(BaseTestCase):
     def test_text_and_integer_keys_and_none(self):
         from duban.core.bulk import one_parameter
