@@ -8,8 +8,8 @@
   var chart = echarts.init(target, null, { locale: document.documentElement.lang.indexOf("zh") === 0 ? "ZH" : "EN" });
   chart.setOption({
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-    legend: { top: 0 },
-    grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
+    legend: { top: 0, type: "scroll" },  // one line on a phone too, never over the bars
+    grid: { left: 8, right: 8, bottom: 8, top: 64, containLabel: true },  // the unit below the legend
     xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: data.categories.length > 8 ? 30 : 0 } },
     yAxis: { type: "value", name: data.unit },
     series: data.series.map(function (s) {
