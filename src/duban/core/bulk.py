@@ -9,7 +9,7 @@ sqlite3 adapters for Decimal and date that store them as its own fields do, and 
 adapts them itself; only aware datetimes need Django's conversion (to naive UTC on SQLite).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import orjson
 from django.db import connection, models
@@ -29,21 +29,13 @@ def insert_rows(model, fields: list[str], rows: Iterable[tuple], *, order=None) 
     concrete = [model._meta.get_field(name) for name in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in concrete)
-    placeholders = ", ".join(["%s"] * len(concrete))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
     if connection.vendor == "postgresql":
         return _copy(table, columns, rows)
+    placeholders = ", ".join(["%s"] * len(concrete))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
     if order is not None:
         rows = sorted(rows, key=order)
-    adapters = [(index, a) for index, field in enumerate(concrete) if (a := _adapter(field))]
-    count = 0
-    with connection.cursor() as cursor:
-        for batch in _batches(rows):
-            if adapters:
-                batch = [_adapted(row, adapters) for row in batch]
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
+    return _executemany(sql, concrete, rows)
 
 
 def update_rows(model, fields: list[str], rows: Iterable[tuple]) -> int:
@@ -59,26 +51,35 @@ def update_rows(model, fields: list[str], rows: Iterable[tuple]) -> int:
     sets = ", ".join(f"{qn(field.column)} = %s" for field in concrete)
     key = qn(model._meta.pk.column)
     sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {key} = %s"
-    adapters = [(index, a) for index, field in enumerate(concrete) if (a := _adapter(field))]
-    count = 0
-    with connection.cursor() as cursor:
-        for batch in _batches(rows):
-            if adapters and connection.vendor != "postgresql":
-                batch = [_adapted(row, adapters) for row in batch]
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
+    return _executemany(sql, concrete, rows)
 
 
-def _batches(rows: Iterable[tuple]):
+def batches(items: Iterable) -> Iterator[list]:
+    """``items`` in lists of BATCH."""
     batch = []
-    for row in rows:
-        batch.append(row)
+    for item in items:
+        batch.append(item)
         if len(batch) == BATCH:
             yield batch
             batch = []
     if batch:
         yield batch
+
+
+def _executemany(sql: str, concrete: list, rows: Iterable[tuple]) -> int:
+    """Run ``sql`` once per row, BATCH rows to an executemany; returns the number of rows.
+    On SQLite aware datetimes go in as Django stores them (psycopg adapts them itself)."""
+    adapters = []
+    if connection.vendor != "postgresql":
+        adapters = [(index, a) for index, field in enumerate(concrete) if (a := _adapter(field))]
+    count = 0
+    with connection.cursor() as cursor:
+        for batch in batches(rows):
+            if adapters:
+                batch = [_adapted(row, adapters) for row in batch]
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
 
 
 def _adapted(row, adapters) -> list:

@@ -6,10 +6,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duban.core.bulk import BATCH, one_parameter
+from duban.core.bulk import BATCH, batches, one_parameter
 
 HIDDEN_FIELDS = ["version"]
-CHUNK = 5000
 ACTIONS = {"+": _("创建"), "~": _("修改"), "-": _("删除")}
 
 
@@ -72,9 +71,7 @@ def _reason(reason: str | None) -> str:
 def keep_baselines(model, pks) -> None:
     """Give each of these rows that has no history an entry of its current state."""
     key = model._meta.pk.attname
-    pks = list(pks)
-    for start in range(0, len(pks), CHUNK):
-        chunk = pks[start : start + CHUNK]
+    for chunk in batches(pks):
         kept = model.history.filter(**{f"{key}__in": one_parameter(chunk)})
         kept = set(kept.values_list(key, flat=True).distinct())
         bare = [pk for pk in chunk if pk not in kept]
@@ -91,9 +88,8 @@ def keep_baselines(model, pks) -> None:
 
 def record_bulk_changes(model, pks, *, user, reason: str) -> None:
     """An entry for each of these rows as a bulk update left them (bulk_update records none)."""
-    pks = list(pks)
-    for start in range(0, len(pks), CHUNK):
-        rows = model._default_manager.filter(pk__in=one_parameter(pks[start : start + CHUNK]))
+    for chunk in batches(pks):
+        rows = model._default_manager.filter(pk__in=one_parameter(chunk))
         model.history.bulk_history_create(
             list(rows),
             batch_size=BATCH,

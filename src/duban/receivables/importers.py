@@ -253,16 +253,17 @@ class ReceivableImporter(Importer):
         )
         changed = [row.values["pk"] for row in preview.changed]
         keep_baselines(Receivable, changed)
-        update_rows(
+        update_rows(  # FIELDS (the number stays), version, batch, then the key
             Receivable,
             [*FIELDS, "version", "batch"],
             (
-                (*self._values(row, known)[:-1], row.values["version"] + 1, batch.pk, pk)
-                for pk, row in zip(
-                    changed,
-                    progress.track(preview.changed, "update", len(changed)),
-                    strict=True,
+                (
+                    *self._values(row, known)[:-1],
+                    row.values["version"] + 1,
+                    batch.pk,
+                    row.values["pk"],
                 )
+                for row in progress.track(preview.changed, "update", len(changed))
             ),
         )
         reason = import_reason(batch)
