@@ -43,8 +43,20 @@ class VersionedAdminMixin:
     form = VersionedModelForm
 
     def get_fields(self, request, obj=None):
-        # the form declares `version` itself; admin must not ask the model for it (not editable)
-        return [name for name in super().get_fields(request, obj) if name != "version"]
+        # `version` is the form's own hidden field: it must be rendered, and posted back, for
+        # the edit to be checked (and saved) at all; last, where a hidden row takes no room
+        fields = [name for name in super().get_fields(request, obj) if name != "version"]
+        return [*fields, "version"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # ... but the model must not be asked for it: it is not editable there
+        from django.contrib.admin.utils import flatten_fieldsets
+
+        if "fields" not in kwargs:  # (fields=None: admin asking which fields the form has)
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if kwargs["fields"] is not None:
+            kwargs["fields"] = [name for name in kwargs["fields"] if name != "version"]
+        return super().get_form(request, obj, change, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if change:
