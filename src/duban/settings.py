@@ -154,6 +154,11 @@ CACHES = {
 # Uploads larger than this are checked and imported in the background, with a progress bar;
 # smaller ones (a usual table of a few thousand rows) at once, within the request.
 IMPORT_BACKGROUND_BYTES = 256 * 1024
+# The largest sheet an import reads, counted from A1 to its last used cell: a file beyond
+# these is refused before it is read (a stray cell at XFD1048576 would take all memory).
+IMPORT_MAX_ROWS = env_int("DUBAN_IMPORT_MAX_ROWS", 500_000, minimum=1)
+IMPORT_MAX_COLUMNS = env_int("DUBAN_IMPORT_MAX_COLUMNS", 500, minimum=1)
+IMPORT_MAX_CELLS = env_int("DUBAN_IMPORT_MAX_CELLS", 5_000_000, minimum=1)
 
 # HTTPS: on by default (secure cookies, HSTS, redirect). Set DUBAN_HTTPS=false only to serve plain
 # HTTP on a trusted network or on 127.0.0.1 (the demo does).

@@ -81,3 +81,21 @@ class TextTests(SimpleTestCase):
     def test_too_long_is_refused(self):
         with self.assertRaisesMessage(ParseError, "最多 5 个字"):
             parse_text("一二三四五六", max_length=5)
+
+
+class MoneyLimitTests(SimpleTestCase):
+    def test_money_beyond_the_column_is_refused(self):
+        for raw in ["12345678901234567890.12", "1234567890123456", 1e20, 10**15, "100000000万"]:
+            with self.subTest(raw=raw), self.assertRaises(ParseError) as caught:
+                parse_money(raw)
+            self.assertIn("金额超出范围", caught.exception.reason)
+
+    def test_not_a_number_is_refused(self):
+        for raw in [float("nan"), float("inf"), float("-inf")]:
+            with self.subTest(raw=raw), self.assertRaises(ParseError) as caught:
+                parse_money(raw)
+            self.assertIn("无法识别的金额", caught.exception.reason)
+
+    def test_the_largest_amount_passes(self):
+        self.assertEqual(parse_money("999,999,999,999.99"), Decimal("999999999999.99"))
+        self.assertEqual(parse_money(-999999999999.99), Decimal("-999999999999.99"))

@@ -10,6 +10,8 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+# every money column: 元 with fen, below a trillion (a total of many rows may need more)
+MONEY_DIGITS, MONEY_PLACES = 14, 2
 # what a spreadsheet would run as a formula: exports put a quote mark before it
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
@@ -42,15 +44,16 @@ def is_blank(value) -> bool:
 
 
 def parse_money(value) -> Decimal | None:
-    """``¥1,234.50``, ``12.5万``, ``（1,000.00）`` (negative), ``-3,200元``, a number → Decimal."""
+    """``¥1,234.50``, ``12.5万``, ``（1,000.00）`` (negative), ``-3,200元``, a number → Decimal
+    in fen, within what a money column holds (MONEY_DIGITS)."""
     if value.__class__ is float:  # what spreadsheets hold: first, as it is most of the cells
-        return _cents(Decimal(repr(value)))
+        return _cents(Decimal(repr(value)), value)
     if value is None or is_blank(value):
         return None
     if isinstance(value, bool):
         raise ParseError(f"无法识别的金额 {value!r}")
     if isinstance(value, int | float | Decimal):
-        return _cents(Decimal(str(value)))
+        return _cents(Decimal(str(value)), value)
     text = normalize_text(value)
     negative = text.startswith("(") and text.endswith(")")
     cleaned = re.sub(r"[\s,¥$]|RMB|CNY|人民币", "", text.strip("()"), flags=re.IGNORECASE)
@@ -60,14 +63,24 @@ def parse_money(value) -> Decimal | None:
     amount = Decimal(match["number"]) * UNITS.get(match["unit"] or "", Decimal(1))
     if match["sign"]:
         negative = not negative
-    return _cents(-amount if negative else amount)
+    return _cents(-amount if negative else amount, value)
 
 
-def _cents(amount: Decimal) -> Decimal:
+_MONEY_LIMIT = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)
+
+
+def _cents(amount: Decimal, raw) -> Decimal:
+    """To the fen; refused beyond the column, so the database never sees it."""
+    if not amount.is_finite():
+        raise ParseError(f'无法识别的金额 "{raw}"')
+    if abs(amount) >= _MONEY_LIMIT:
+        raise ParseError(
+            f'金额超出范围 "{raw}"：最多 {MONEY_DIGITS - MONEY_PLACES} 位整数（不到一万亿元）'
+        )
     try:
         return amount.quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        raise ParseError(f'金额超出范围 "{amount}"') from None
+        raise ParseError(f'无法识别的金额 "{raw}"') from None
 
 
 def parse_date(value) -> dt.date | None:

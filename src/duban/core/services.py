@@ -131,8 +131,11 @@ def import_check(*, importer, batch, mapping=None, progress=None):
         }
         _settle(batch, ImportBatch.Status.CHECKING, **outcome, report=report)
         raise
-    except Exception as exc:  # a fault of ours: said on the page, raised for the log
-        fatal = _("检查这个文件时出错（%(error)s），请联系管理员。") % {"error": exc}
+    except Exception:  # a fault of ours: said on the page (never its raw text), raised for the log
+        fatal = _(
+            "检查这个文件时出错，没有导入任何数据。错误已记入系统日志（%(when)s），请联系管理员。"
+        )
+        fatal %= {"when": _log_stamp()}
         _settle(batch, ImportBatch.Status.CHECKING, **outcome, report={"fatal": fatal})
         raise
     outcome |= {
@@ -256,13 +259,18 @@ def import_apply(*, importer, batch, progress=None):
             "请重新检查后再导入。"
         )
         _settle(batch, Status.COMMITTING, status=Status.FAILED, error=error)
-    except Exception as exc:  # a fault of ours: said on the page, raised for the log
-        error = _("导入时出错（%(error)s），没有导入任何数据，请联系管理员。") % {
-            "error": str(exc) or repr(exc)
-        }
-        _settle(batch, Status.COMMITTING, status=Status.FAILED, error=error)
+    except Exception:  # a fault of ours: said on the page (never its raw text), raised for the log
+        error = _("导入时出错，没有导入任何数据。错误已记入系统日志（%(when)s），请联系管理员。")
+        _settle(
+            batch, Status.COMMITTING, status=Status.FAILED, error=error % {"when": _log_stamp()}
+        )
         raise
     return preview
+
+
+def _log_stamp() -> str:
+    """When a fault was logged, for the administrator to find it in the log."""
+    return timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _bound_lock_waits() -> None:

@@ -15,9 +15,10 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 from python_calamine import CalamineError, CalamineWorkbook
 
+from duban.core import extent
 from duban.core.parsing import is_blank, normalize_text
 
-SPREADSHEETS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods"}
 TEXT_TABLES = {".csv", ".txt"}
 HEADER_SCAN_ROWS = 20
 TOTAL_MARKERS = ("合计", "小计", "总计", "共计")
@@ -47,9 +48,9 @@ def read_table(data: bytes, filename: str, *, known_headers: Iterable[str]) -> T
     """Read the first sheet (or the CSV) and find its header by the headers the caller knows."""
     suffix = Path(filename).suffix.lower()
     if suffix in SPREADSHEETS:
-        grid, merged, sheet = _read_spreadsheet(data)
+        grid, merged, sheet, first = _read_spreadsheet(data, suffix)
     elif suffix in TEXT_TABLES:
-        grid, merged, sheet = _read_csv(data), [], ""
+        grid, merged, sheet, first = _read_csv(data), [], "", (0, 0)
     else:
         raise TabularError(
             f"不支持的文件类型“{suffix or filename}”：请上传 xlsx、xls、ods 或 csv 文件"
@@ -58,26 +59,38 @@ def read_table(data: bytes, filename: str, *, known_headers: Iterable[str]) -> T
     header_index = _find_header(grid, known)
     headers, depth = _flatten_header(grid, merged, header_index, known)
     rows, skipped = [], []
+    above = first[0] + 1  # the grid starts at the sheet's first used row: lines count from 1
     for index in range(header_index + depth, len(grid)):
         cells = grid[index]  # kept as read: no copy per row of a large table
         if _is_blank_row(cells):
             continue
         if _is_total_row(cells):
-            skipped.append(index + 1)
+            skipped.append(index + above)
             continue
-        rows.append((index + 1, cells))
-    return Table(headers, rows, header_index + 1, sheet, skipped)
+        rows.append((index + above, cells))
+    return Table(headers, rows, header_index + above, sheet, skipped)
 
 
-def _read_spreadsheet(data: bytes):
+def _read_spreadsheet(data: bytes, suffix: str):
+    """The first sheet's used area as a grid (rows of cells), its merged ranges relative to
+    it, its name and where it starts; refused unread if it reaches too far."""
     try:
+        extent.check(extent.of_file(data, suffix))
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
-        grid = sheet.to_python(skip_empty_area=False)
-        merged = sheet.merged_cell_ranges or []
+        if sheet.height and sheet.width:  # what was read, before a cell of it is converted
+            extent.check(extent.Extent(sheet.end[0] + 1, sheet.end[1] + 1))
+        grid = sheet.to_python(skip_empty_area=True)  # from the first used cell, not A1
+        (top, left) = sheet.start if grid else (0, 0)
+        merged = [
+            ((r1 - top, c1 - left), (r2 - top, c2 - left))
+            for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []
+        ]
+    except extent.ExtentError as exc:
+        raise TabularError(str(exc)) from None
     except (CalamineError, ValueError, OSError) as exc:
         raise TabularError(f"无法读取这个表格文件，文件可能已损坏或加了密码（{exc}）") from None
-    return grid, merged, sheet.name  # a list of lists already
+    return grid, merged, sheet.name, (top, left)
 
 
 def _read_csv(data: bytes) -> list[list]:

@@ -3,10 +3,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duban.core.forms import DATE, VersionedModelForm
+from duban.core.models import MONEY as MONEY_COLUMN
 from duban.org.models import Team, User
 from duban.receivables.models import ConditionNote, DunningAction, Payment, PlanLine, Receivable
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "localize": True}
+MONEY = {**MONEY_COLUMN, "localize": True}
 
 
 class ReceivableForm(VersionedModelForm):

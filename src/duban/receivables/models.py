@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from duban.core.history import import_reason
-from duban.core.models import ImportBatch, VersionedModel
+from duban.core.models import MONEY, MONEY_TOTAL, ImportBatch, VersionedModel
 from duban.core.urls import detail_url
 from duban.org.choices import Role
 from duban.org.models import Team, User
@@ -16,7 +16,6 @@ from duban.org.scoping import scope
 from duban.receivables.choices import AgingBasis, Category, Condition, ReceivableStatus
 from duban.supervision.choices import Channel
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 HALF_FEN = Decimal("0.005")
 EDITORS = {Role.ADMIN, Role.SUPERVISOR, Role.LEAD}
 
@@ -280,7 +279,7 @@ class TableVersion(models.Model):
     batch = models.OneToOneField(ImportBatch, on_delete=models.CASCADE, related_name="ar_version")
     as_of = models.DateField(_("截至日期"))
     rows = models.PositiveIntegerField(_("行数"))
-    total_outstanding = models.DecimalField(_("未回款合计"), **MONEY)
+    total_outstanding = models.DecimalField(_("未回款合计"), **MONEY_TOTAL)
     new_count = models.PositiveIntegerField(_("新增"), default=0)
     settled_count = models.PositiveIntegerField(_("结清"), default=0)
     changed_count = models.PositiveIntegerField(_("变化"), default=0)
