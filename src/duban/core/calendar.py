@@ -66,6 +66,19 @@ def next_workday(day: dt.date) -> dt.date:
     return workday_on_or_after(day + _ONE_DAY)
 
 
+def add_workdays(day: dt.date, count: int) -> dt.date:
+    """The ``count``-th working day after ``day`` (``day`` itself for 0)."""
+    if count <= 0:
+        return day
+    span = dt.timedelta(days=count * 2 + _LOOKAHEAD)
+    return workdays_between(day + _ONE_DAY, day + span)[count - 1]
+
+
+def previous_workday(day: dt.date) -> dt.date:
+    """The last working day strictly before ``day``."""
+    return workdays_between(day - dt.timedelta(days=_LOOKAHEAD), day - _ONE_DAY)[-1]
+
+
 def unconfigured_years(start: dt.date, end: dt.date) -> list[int]:
     """Years in the span whose holidays neither chinese-calendar nor an admin override covers."""
     missing = [year for year in range(start.year, end.year + 1) if not has_official_data(year)]

@@ -22,5 +22,7 @@ class SupervisionConfig(AppConfig):
     ]
 
     def ready(self):
-        # every app registers its detectors in its own detectors.py
+        # every app declares what it puts under supervision in its own supervised.py
+        # (subject, escalating and table kinds) and its detectors in its detectors.py
+        autodiscover_modules("supervised")
         autodiscover_modules("detectors")

@@ -26,8 +26,8 @@ class Cadence(models.TextChoices):
 
 class ScopeKind(models.TextChoices):
     TEAM = "team", _("一个团队")
-    LINE = "line", _("一个条线的前端团队")
-    ALL = "all", _("全部前端团队")
+    LINE = "line", _("一个条线的团队")
+    ALL = "all", _("全部团队")
 
 
 class Channel(models.TextChoices):
@@ -103,3 +103,4 @@ OPEN_MATTER_STATUSES = [
 ]
 ACTIVE_RISK_STATUSES = [RiskStatus.OPEN, RiskStatus.PLANNING]
 PENDING_PLAN_STATUSES = [PlanStatus.DEMANDED, PlanStatus.RETURNED]
+LIVE_PLAN_STATUSES = [*PENDING_PLAN_STATUSES, PlanStatus.SUBMITTED, PlanStatus.APPROVED]

@@ -8,7 +8,7 @@ from duban.org.choices import Role
 from duban.org.models import BusinessLine, Employee, Team, User
 from duban.supervision.cadence import parse_numbers
 from duban.supervision.choices import Area, Cadence, Channel, Outcome, RiskLevel, ScopeKind
-from duban.supervision.models import CheckIn, FollowUpRule, Matter
+from duban.supervision.models import AreaPolicy, CheckIn, FollowUpRule, Matter
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -175,13 +175,40 @@ class VerifyForm(forms.Form):
 class RiskForm(forms.Form):
     area = forms.ChoiceField(label=_("领域"), choices=Area.choices)
     level = forms.ChoiceField(label=_("等级"), choices=RiskLevel.choices)
-    team = forms.ModelChoiceField(label=_("团队"), queryset=Team.objects.none())
+    team = forms.ModelChoiceField(
+        label=_("团队"),
+        queryset=Team.objects.none(),
+        required=False,
+        help_text=_("留空表示全公司的风险，须指定负责的主管"),
+    )
+    lead = forms.ModelChoiceField(
+        label=_("责任主管"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("要为这条风险拿出方案的主管；不填时为团队的主管"),
+    )
     title = forms.CharField(label=_("风险"), max_length=200)
     evidence = forms.CharField(label=_("依据"), widget=TEXT, help_text=_("每行一条"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.visible_to(user).select_related("line")
+        self.fields["lead"].queryset = User.objects.filter(role=Role.LEAD, is_active=True)
+        self.user = user
+        if user.role == Role.LEAD:  # a lead raises risks of their own teams
+            self.fields["team"].required = True
+            self.fields["team"].help_text = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        team, lead = cleaned.get("team"), cleaned.get("lead")
+        if team is None and lead is None and "team" not in self.errors:
+            self.add_error("lead", _("全公司的风险请指定负责的主管"))
+        if team and lead and not team.leads.filter(pk=lead.pk).exists():
+            self.add_error(
+                "lead", _("%(lead)s 不是 %(team)s 的主管") % {"lead": lead, "team": team}
+            )
+        return cleaned
 
 
 class PlanDemandForm(forms.Form):
@@ -190,13 +217,28 @@ class PlanDemandForm(forms.Form):
     request = forms.CharField(
         label=_("要求"), widget=TEXT, help_text=_("要主管说明什么、解决到什么程度")
     )
+    requires_forecast = forms.BooleanField(
+        label=_("要求风险预判"),
+        required=False,
+        help_text=_("提交方案时必须写明还可能出什么问题、备用办法是什么（S-ONE-2）"),
+    )
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, subject, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = team.leads.order_by("name") if team else User.objects.none()
-        leads = list(self.fields["lead"].queryset[:2])
-        if len(leads) == 1:
-            self.fields["lead"].initial = leads[0]
+        team, named = subject.team, getattr(subject, "lead", None)
+        if team is not None:
+            leads = team.leads.order_by("name")
+        else:  # a company-wide risk: the lead it names, or any lead
+            leads = User.objects.filter(role=Role.LEAD, is_active=True).order_by("name")
+        self.fields["lead"].queryset = leads
+        first = list(leads[:2])
+        if named is not None and leads.filter(pk=named.pk).exists():
+            self.fields["lead"].initial = named
+        elif len(first) == 1:
+            self.fields["lead"].initial = first[0]
+        self.fields["requires_forecast"].initial = AreaPolicy.for_area(
+            subject.area
+        ).requires_forecast
 
     def clean_submit_by(self):
         day = self.cleaned_data["submit_by"]
@@ -208,6 +250,19 @@ class PlanDemandForm(forms.Form):
 class PlanSubmitForm(forms.Form):
     cause = forms.CharField(label=_("原因分析"), widget=TEXT)
     measures = forms.CharField(label=_("措施"), widget=forms.Textarea(attrs={"rows": 5}))
+    forecast = forms.CharField(
+        label=_("风险预判"), widget=TEXT, required=False, help_text=_("措施之后还可能出什么问题")
+    )
+    fallback = forms.CharField(
+        label=_("备用办法"), widget=TEXT, required=False, help_text=_("出了问题怎么办")
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan.requires_forecast:  # S-ONE-2
+            self.fields["forecast"].required = self.fields["fallback"].required = True
+        else:
+            del self.fields["forecast"], self.fields["fallback"]
 
 
 class MilestoneForm(forms.Form):

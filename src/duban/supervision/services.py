@@ -4,14 +4,16 @@ import datetime as dt
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from duban.core import calendar
 from duban.core.transitions import TransitionError, transition
 from duban.org.choices import Role
 from duban.supervision.choices import (
+    LIVE_PLAN_STATUSES,
     OPEN_MATTER_STATUSES,
     PENDING_PLAN_STATUSES,
     CheckInStatus,
@@ -19,7 +21,16 @@ from duban.supervision.choices import (
     PlanStatus,
     RiskStatus,
 )
-from duban.supervision.models import Chase, CheckIn, Matter, Milestone, Plan, PlanVersion, Risk
+from duban.supervision.models import (
+    AreaPolicy,
+    Chase,
+    CheckIn,
+    Matter,
+    Milestone,
+    Plan,
+    PlanVersion,
+    Risk,
+)
 from duban.supervision.models.risks import MANUAL
 from duban.supervision.scoping import is_supervisor
 
@@ -131,11 +142,16 @@ def matter_chase(*, matter: Matter, by, channel: str, note: str) -> Chase:
 # --- risks -----------------------------------------------------------------------------------
 
 
-def risk_raise(*, by, area, level, title, evidence: str, team, today: dt.date) -> Risk:
-    """A risk raised by hand (S-ONE-2: a risk forecast the supervisor forces)."""
+def risk_raise(
+    *, by, area, level, title, evidence: str, team, today: dt.date, lead=None, subject=None
+) -> Risk:
+    """A risk raised by hand (S-ONE-2: a risk forecast the supervisor forces). A risk of no
+    team is company-wide and names the lead who must answer it."""
     if by.role not in {Role.ADMIN, Role.SUPERVISOR, Role.LEAD}:
         raise PermissionDenied
-    return Risk.objects.create(
+    if team is None and lead is None:
+        raise TransitionError(_("全公司的风险请指定负责的主管。"))
+    risk = Risk(
         key=f"{MANUAL}:{uuid.uuid4().hex}",
         source=MANUAL,
         area=area,
@@ -144,10 +160,14 @@ def risk_raise(*, by, area, level, title, evidence: str, team, today: dt.date) -
         evidence=[line for line in evidence.splitlines() if line.strip()],
         team=team,
         line=team.line if team else None,
+        lead=lead,
         opened_on=today,
         last_seen_on=today,
         raised_by=by,
     )
+    risk.set_subject(subject)
+    risk.save()
+    return risk
 
 
 def risk_close(*, risk: Risk, by, today: dt.date) -> Risk:
@@ -167,28 +187,89 @@ def risk_close(*, risk: Risk, by, today: dt.date) -> Risk:
 # --- plans -----------------------------------------------------------------------------------
 
 
-def plan_demand(*, subject: Risk | Matter, by, lead, submit_by: dt.date, request: str) -> Plan:
-    """倒逼: demand a remediation plan for a risk or a matter from a lead by a date."""
+def plan_demand(
+    *,
+    subject: Risk | Matter,
+    by,
+    lead,
+    submit_by: dt.date,
+    request: str,
+    requires_forecast: bool | None = None,
+) -> Plan:
+    """倒逼: demand a remediation plan for a risk or a matter from a lead by a date.
+
+    A company-wide risk (no team) is answered by the team of the lead it names. Whether the
+    plan must forecast what could still go wrong (S-ONE-2) defaults to the area's policy.
+    """
     _require_supervisor(by)
-    team = subject.team
+    return _demand(
+        subject,
+        lead=lead,
+        submit_by=submit_by,
+        request=request,
+        by=by,
+        requires_forecast=requires_forecast,
+    )
+
+
+def plan_demand_auto(*, risk: Risk, today: dt.date) -> Plan | None:
+    """The system's own 倒逼: a red risk still without a plan after the area's number of
+    working days gets one demanded from its responsible lead, once (a risk that ever had a
+    plan is left to the supervisor). Returns the plan, or None when nothing was due."""
+    policy = AreaPolicy.for_area(risk.area)
+    if not policy.auto_demand_after or risk.plans.exists():
+        return None
+    lead = responsible_lead(risk)
+    if lead is None:
+        return None
+    rule = _("红色风险 %(days)d 个工作日没有方案，系统自动倒逼（%(area)s）") % {
+        "days": policy.auto_demand_after,
+        "area": risk.get_area_display(),
+    }
+    request = _("请分析原因，提出措施和节点：%(title)s") % {"title": risk.title}
+    submit_by = calendar.add_workdays(today, policy.submit_within)
+    try:
+        return _demand(risk, lead=lead, submit_by=submit_by, request=request, auto_rule=rule)
+    except TransitionError:  # another tick (or a supervisor) demanded one meanwhile
+        return None
+
+
+def responsible_lead(risk: Risk):
+    """The lead who answers a risk: the one it names, else the first lead of its team."""
+    if risk.lead_id:
+        return risk.lead
+    if risk.team_id:
+        return risk.team.leads.order_by("pk").first()
+    return None
+
+
+def _demand(subject, *, lead, submit_by, request, by=None, auto_rule="", requires_forecast=None):
+    team = subject.team or lead.led_teams.order_by("pk").first()
     if team is None or not team.leads.filter(pk=lead.pk).exists():
         raise TransitionError(_("请选择该团队的主管来提交方案。"))
+    if requires_forecast is None:
+        requires_forecast = AreaPolicy.for_area(subject.area).requires_forecast
     field = "risk" if isinstance(subject, Risk) else "matter"
     with transaction.atomic():
-        if (
-            Plan.objects.filter(**{field: subject})
-            .exclude(status__in=[PlanStatus.LANDED, PlanStatus.FAILED, PlanStatus.CANCELLED])
-            .exists()
-        ):
+        if Plan.objects.filter(**{field: subject}, status__in=LIVE_PLAN_STATUSES).exists():
             raise TransitionError(_("这一项已有进行中的方案，请先处理它。"))
-        plan = Plan.objects.create(
+        plan = Plan(
             **{field: subject},
             team=team,
             lead=lead,
             demanded_by=by,
+            auto_rule=auto_rule,
             submit_by=submit_by,
             request=request,
+            requires_forecast=requires_forecast,
+            subject_type_id=subject.subject_type_id,
+            subject_id=subject.subject_id,
         )
+        try:
+            with transaction.atomic():
+                plan.save()
+        except IntegrityError:  # one live plan per risk: another demand won the race
+            raise TransitionError(_("这一项已有进行中的方案，请先处理它。")) from None
         if isinstance(subject, Risk) and subject.status == RiskStatus.OPEN:
             transition(
                 subject, allowed_from=[RiskStatus.OPEN], to=RiskStatus.PLANNING, message=CLOSED
@@ -197,13 +278,23 @@ def plan_demand(*, subject: Risk | Matter, by, lead, submit_by: dt.date, request
 
 
 def plan_submit(
-    *, plan: Plan, by, cause: str, measures: str, milestones: list[dict]
+    *,
+    plan: Plan,
+    by,
+    cause: str,
+    measures: str,
+    milestones: list[dict],
+    forecast: str = "",
+    fallback: str = "",
 ) -> PlanVersion:
-    """The lead submits (or resubmits) cause, measures and milestones; every version is kept."""
+    """The lead submits (or resubmits) cause, measures and milestones, and when the plan asks
+    for it, a risk forecast and a fallback (S-ONE-2); every version is kept."""
     if by.pk != plan.lead_id and not plan.team.leads.filter(pk=by.pk).exists():
         raise PermissionDenied(_("只有该团队的主管可以提交方案。"))
     if not milestones:
         raise TransitionError(_("方案至少要有一个节点。"))
+    if plan.requires_forecast and not (forecast.strip() and fallback.strip()):
+        raise TransitionError(_("这个方案要求风险预判：请写明还可能出什么问题，以及备用办法。"))
     with transaction.atomic():
         transition(
             plan, allowed_from=PENDING_PLAN_STATUSES, to=PlanStatus.SUBMITTED, message=CLOSED
@@ -212,7 +303,13 @@ def plan_submit(
             plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
         ) + 1
         version = PlanVersion.objects.create(
-            plan=plan, number=number, cause=cause, measures=measures, submitted_by=by
+            plan=plan,
+            number=number,
+            cause=cause,
+            measures=measures,
+            forecast=forecast.strip(),
+            fallback=fallback.strip(),
+            submitted_by=by,
         )
         Milestone.objects.bulk_create(Milestone(version=version, **m) for m in milestones)
     return version

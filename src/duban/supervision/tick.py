@@ -1,27 +1,34 @@
-"""`duban tick`: materialise check-ins, run the detectors, escalate what is overdue.
+"""`duban tick`: materialise check-ins, run the detectors, demand plans for red risks left
+without one, escalate what is overdue.
 
 Each step is idempotent and safe to run twice at once: check-ins and risks are unique by
-(rule, team, day) and by key, escalations are claimed with conditional updates, and outbox
-messages are unique by their dedupe key.
+(rule, team or item, day) and by key, a risk has at most one live plan, escalations are
+claimed with conditional updates, and outbox messages are unique by their dedupe key.
 """
 
 import bisect
 import datetime as dt
 from collections import defaultdict
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from duban.core import calendar
 from duban.core.transitions import TransitionError, transition
 from duban.notify.services import Message, outbox_enqueue
 from duban.org.models import Team
 from duban.supervision.cadence import occurrences, parse_numbers, workdays_around
-from duban.supervision.choices import CheckInStatus, Escalation, RiskStatus, ScopeKind
-from duban.supervision.models import CheckIn, FollowUpRule, Matter, Milestone, Plan, Risk
-from duban.supervision.registry import DETECTORS, Signal
+from duban.supervision.choices import (
+    CheckInStatus,
+    Escalation,
+    RiskLevel,
+    RiskStatus,
+    ScopeKind,
+)
+from duban.supervision.models import AreaPolicy, CheckIn, FollowUpRule, Risk, RiskItem
+from duban.supervision.registry import DETECTORS, ESCALATING, SUBJECT_KINDS, Signal
 
 HORIZON_DAYS = 14  # check-ins exist this far ahead
 SUPERVISOR_AFTER_WORKDAYS = 2  # overdue this many working days: the supervisor and line head hear
@@ -31,6 +38,7 @@ def tick(*, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     report = {"checkins_created": checkins_materialize(today=today)}
     report.update(risks_sync(today=today))
+    report["plans_demanded"] = plans_autodemand(today=today)
     report.update(escalate(today=today))
     return report
 
@@ -39,29 +47,83 @@ def tick(*, today: dt.date | None = None) -> dict[str, int]:
 
 
 def checkins_materialize(*, today: dt.date, rules=None, horizon_days: int = HORIZON_DAYS) -> int:
-    """Create the check-ins of active rules from today to the horizon; returns how many."""
+    """Create the check-ins of active rules from today to the horizon; returns how many.
+
+    A rule follows teams (one check-in per team and day) or the items of a subject kind (one
+    per item and day, on the item's own cadence when the kind gives one). An item's untouched
+    future check-ins follow it: when its class changes, or it is no longer followed, those
+    no longer due go (past and today's stay).
+    """
     end = today + dt.timedelta(days=horizon_days)
     if rules is None:
         rules = FollowUpRule.objects.filter(is_active=True)
     rules = list(rules.prefetch_related("leads"))
-    teams = list(Team.objects.filter(is_active=True))
+    teams = {team.pk: team for team in Team.objects.filter(is_active=True)}
     team_leads = _team_leads()
     workdays = workdays_around(today, end)
     wanted = []
     for rule in rules:
-        dates = _rule_dates(rule, today, end, workdays)
         rule_leads = {lead.pk for lead in rule.leads.all()}
-        for team in (t for t in teams if _covers(rule, t)):
+        if rule.subject_kind:
+            wanted += _item_checkins(rule, today, end, workdays, teams, team_leads, rule_leads)
+            continue
+        dates = _rule_dates(rule, today, end, workdays)
+        for team in (t for t in teams.values() if _covers(rule, t)):
             lead_id = _counterpart(rule_leads, team_leads[team.pk])
             wanted += [_checkin(rule, team, lead_id, day) for day in dates]
+    _drop_unwanted(rules, wanted, today, end)
     existing = set(
         CheckIn.objects.filter(rule__in=rules, date__range=(today, end)).values_list(
-            "rule_id", "team_id", "date"
+            "rule_id", "team_id", "subject_id", "date"
         )
     )
-    new = [c for c in wanted if (c.rule_id, c.team_id, c.date) not in existing]
+    new = [c for c in wanted if _identity(c) not in existing]
     CheckIn.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
     return len(new)
+
+
+def _identity(checkin: CheckIn) -> tuple:
+    return checkin.rule_id, checkin.team_id, checkin.subject_id, checkin.date
+
+
+def _item_checkins(rule, today, end, workdays, teams, team_leads, rule_leads) -> list[CheckIn]:
+    kind = SUBJECT_KINDS.get(rule.subject_kind)
+    if kind is None or kind.items is None:
+        return []
+    subject_type = ContentType.objects.get_for_model(kind.model)
+    rule_dates = _rule_dates(rule, today, end, workdays)
+    start = max(today, rule.start_date or today)
+    checkins = []
+    for item in kind.items(today):
+        team = teams.get(kind.team_id(item))
+        if team is None or not _covers(rule, team):
+            continue
+        dates = kind.dates(item, start, end, workdays) if kind.dates else None
+        lead_id = kind.lead_id(item) or _counterpart(rule_leads, team_leads[team.pk])
+        for day in rule_dates if dates is None else dates:
+            checkin = _checkin(rule, team, lead_id, day)
+            checkin.subject_type, checkin.subject_id = subject_type, item.pk
+            checkin.title = f"{rule.title}：{item}"[:100]
+            checkins.append(checkin)
+    return checkins
+
+
+def _drop_unwanted(rules, wanted: list[CheckIn], today: dt.date, end: dt.date) -> None:
+    """An item rule's untouched future check-ins that are no longer due (the item changed
+    class, or is no longer followed) go; done, waived or noted ones stay."""
+    item_rules = [rule.pk for rule in rules if rule.subject_kind]
+    if not item_rules:
+        return
+    keep = {_identity(c) for c in wanted if c.rule_id in item_rules}
+    future = CheckIn.objects.filter(
+        rule__in=item_rules,
+        date__gt=today,
+        date__lte=end,
+        status=CheckInStatus.PLANNED,
+        findings="",
+    ).values_list("pk", "rule_id", "team_id", "subject_id", "date")
+    unwanted = [row[0] for row in future if row[1:] not in keep]
+    CheckIn.objects.filter(pk__in=unwanted).delete()
 
 
 def rule_rematerialize(*, rule: FollowUpRule, today: dt.date) -> int:
@@ -152,8 +214,16 @@ def _sync_detector(name, area, signals: dict[str, Signal], today) -> dict[str, i
         if key in known:
             reopened += _refresh(known[key], signal, today)
     Risk.objects.filter(key__in=signals).update(last_seen_on=today)
+    _sync_items(signals)
     resolved = sum(_resolve(risk, today) for key, risk in known.items() if key not in signals)
     return {"risks_opened": len(new), "risks_reopened": reopened, "risks_resolved": resolved}
+
+
+def _subject_fields(signal: Signal) -> dict:
+    subject = signal.subject
+    if subject is None:
+        return {"subject_type": None, "subject_id": None}
+    return {"subject_type": ContentType.objects.get_for_model(subject), "subject_id": subject.pk}
 
 
 def _risk(source, area, signal: Signal, today) -> Risk:
@@ -166,10 +236,12 @@ def _risk(source, area, signal: Signal, today) -> Risk:
         evidence=signal.evidence,
         team_id=signal.team_id,
         line_id=signal.line_id,
+        lead_id=signal.lead_id,
         subject_label=signal.subject_label,
         subject_url=signal.subject_url,
         opened_on=today,
         last_seen_on=today,
+        **_subject_fields(signal),
     )
 
 
@@ -187,14 +259,54 @@ def _refresh(risk: Risk, signal: Signal, today) -> int:
                 level=signal.level,
                 title=signal.title,
                 evidence=signal.evidence,
+                lead_id=signal.lead_id,
             )
         except TransitionError:  # another tick reopened it meanwhile
             return 0
         return 1
-    if (risk.level, risk.title, risk.evidence) != (signal.level, signal.title, signal.evidence):
+    current = (risk.level, risk.title, risk.evidence, risk.lead_id)
+    if current != (signal.level, signal.title, signal.evidence, signal.lead_id):
         risk.level, risk.title, risk.evidence = signal.level, signal.title, signal.evidence
-        risk.save(update_fields=["level", "title", "evidence"])
+        risk.lead_id = signal.lead_id
+        risk.save(update_fields=["level", "title", "evidence", "lead"])
     return 0
+
+
+def _sync_items(signals: dict[str, Signal]) -> None:
+    """The items of grouped risks as the detector sees them now: rewritten where they changed."""
+    grouped = {key: signal for key, signal in signals.items() if signal.items}
+    if not grouped:
+        return
+    risks = dict(Risk.objects.filter(key__in=grouped).values_list("key", "pk"))
+    stored = defaultdict(list)
+    rows = RiskItem.objects.filter(risk__in=risks.values()).order_by("risk", "position")
+    for row in rows.values_list("risk_id", "label", "level", "url", "subject_type", "subject_id"):
+        stored[row[0]].append(row[1:])
+    changed, new_items = [], []
+    for key, risk_id in risks.items():
+        items = [_item_row(item) for item in grouped[key].items]
+        if [(i.label, i.level, i.url, i.subject_type_id, i.subject_id) for i in items] == stored[
+            risk_id
+        ]:
+            continue
+        changed.append(risk_id)
+        for position, item in enumerate(items):
+            item.risk_id, item.position = risk_id, position
+            new_items.append(item)
+    with transaction.atomic():
+        RiskItem.objects.filter(risk__in=changed).delete()
+        RiskItem.objects.bulk_create(new_items, batch_size=1000)
+
+
+def _item_row(item) -> RiskItem:
+    subject = item.subject
+    return RiskItem(
+        label=item.label[:300],
+        level=item.level,
+        url=item.url[:300],
+        subject_type_id=ContentType.objects.get_for_model(subject).pk if subject else None,
+        subject_id=subject.pk if subject else None,
+    )
 
 
 def _resolve(risk: Risk, today) -> int:
@@ -214,37 +326,56 @@ def _resolve(risk: Risk, today) -> int:
 # --- escalation ------------------------------------------------------------------------------
 
 
+def plans_autodemand(*, today: dt.date) -> int:
+    """Automatic 倒逼: a red risk left without a plan for its area's number of working days
+    (AreaPolicy) gets one demanded from its responsible lead, once; returns how many."""
+    from duban.supervision.services import plan_demand_auto
+
+    waiting = list(
+        Risk.objects.active()
+        .filter(level=RiskLevel.RED, status=RiskStatus.OPEN, plans__isnull=True)
+        .select_related("team", "lead")
+    )
+    if not waiting:
+        return 0
+    policies = {area: AreaPolicy.for_area(area) for area in {risk.area for risk in waiting}}
+    workdays = calendar.workdays_between(min(risk.opened_on for risk in waiting), today)
+    demanded = 0
+    for risk in waiting:
+        after = policies[risk.area].auto_demand_after
+        elapsed = len(workdays) - bisect.bisect_right(workdays, risk.opened_on)
+        if after and elapsed >= after and plan_demand_auto(risk=risk, today=today):
+            demanded += 1
+    return demanded
+
+
 def escalate(*, today: dt.date) -> dict[str, int]:
-    """Raise overdue plan submissions, milestones, check-ins and matters, and tell people.
+    """Raise what the areas registered as escalating (duban.supervision.registry.escalates)
+    when overdue, and tell people.
 
     Level 1 (overdue at all): the lead responsible. Level 2 (overdue
     SUPERVISOR_AFTER_WORKDAYS working days or more): the supervisors and head of the line too.
     """
     now = timezone.now()
-    plans = Plan.objects.overdue_submission(today).select_related("team__line")
-    milestones = Milestone.objects.overdue(today).select_related("version__plan__team__line")
-    checkins = CheckIn.objects.overdue(today).select_related("team__line")
-    matters = Matter.objects.past_deadline(today).select_related("team__line")
-    items = (
-        [(Plan, plan, plan.submit_by, plan, _("方案逾期未提交")) for plan in plans]
-        + [(Milestone, m, m.due_date, m.version.plan, _("方案节点逾期未完成")) for m in milestones]
-        + [(CheckIn, c, c.date, c, _("督办跟进逾期未完成")) for c in checkins]
-        + [(Matter, m, m.deadline, m, _("督办事项超期未完成")) for m in matters]
-    )
+    items = [
+        (kind, item, kind.due(item), kind.owner(item))
+        for kind in ESCALATING.values()
+        for item in kind.overdue(today)
+    ]
     if not items:
         return {"escalated": 0, "messages": 0}
-    workdays = calendar.workdays_between(min(due for _, _, due, _, _ in items), today)
+    workdays = calendar.workdays_between(min(entry[2] for entry in items), today)
     supervisors = _line_supervisors()
     messages, escalated = [], 0
-    for model, item, due, owner_item, reason in items:
+    for kind, item, due, owner_item in items:
         level = _level(workdays, due, today)
         if item.escalation >= level:
             continue
-        if model.objects.filter(pk=item.pk, escalation__lt=level).update(
+        if kind.model.objects.filter(pk=item.pk, escalation__lt=level).update(
             escalation=level, escalated_at=now
         ):
             escalated += 1
-        messages += _messages(item, owner_item, level, reason, supervisors)
+        messages += _messages(item, owner_item, level, str(kind.reason), supervisors)
     return {"escalated": escalated, "messages": outbox_enqueue(messages=messages)}
 
 

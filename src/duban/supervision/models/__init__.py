@@ -1,9 +1,11 @@
 from duban.supervision.models.checkins import CalendarFeed, CheckIn, FollowUpRule
 from duban.supervision.models.matters import Chase, Matter
 from duban.supervision.models.plans import Milestone, Plan, PlanVersion
-from duban.supervision.models.risks import Risk
+from duban.supervision.models.policy import AreaPolicy
+from duban.supervision.models.risks import Risk, RiskItem
 
 __all__ = [
+    "AreaPolicy",
     "CalendarFeed",
     "Chase",
     "CheckIn",
@@ -13,4 +15,5 @@ __all__ = [
     "Plan",
     "PlanVersion",
     "Risk",
+    "RiskItem",
 ]

@@ -1,8 +1,10 @@
+import datetime as dt
 import secrets
 
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -19,7 +21,7 @@ from duban.supervision.choices import (
     Outcome,
     ScopeKind,
 )
-from duban.supervision.models.base import Escalating
+from duban.supervision.models.base import About, Escalating
 from duban.supervision.scoping import TeamScopedQuerySet
 
 
@@ -90,6 +92,12 @@ class FollowUpRule(VersionedModel):
     )
     agreed_time = models.TimeField(_("约定沟通时间"), null=True, blank=True)
     channel = models.CharField(_("沟通方式"), max_length=10, choices=Channel, default=Channel.WECOM)
+    subject_kind = models.CharField(
+        _("跟进对象"),
+        max_length=60,
+        blank=True,
+        help_text=_("留空表示按团队跟进；选择一类对象时，每个对象各自生成跟进，频率可由对象决定"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     start_date = models.DateField(_("开始日期"), null=True, blank=True)
 
@@ -140,8 +148,12 @@ class CheckInQuerySet(TeamScopedQuerySet):
         return self.open().filter(date__lt=today)
 
 
-class CheckIn(Escalating, VersionedModel):
-    """One follow-up (督办跟进) with a lead on a working day: from a rule, or scheduled ad hoc."""
+class CheckIn(About, Escalating, VersionedModel):
+    """One follow-up (督办跟进) with a lead on a working day: from a rule, or scheduled ad hoc.
+
+    A rule that follows items makes one check-in per item and day (its subject). The agreed
+    time is a commitment (S-GEN-2/3): a check-in without a result by then (plus a grace
+    period) is missed that day."""
 
     rule = models.ForeignKey(
         FollowUpRule,
@@ -201,12 +213,18 @@ class CheckIn(Escalating, VersionedModel):
             models.Index(fields=["status", "date"], name="checkin_status_date"),
             models.Index(fields=["team", "date"], name="checkin_team_date"),
             models.Index(fields=["lead", "status", "date"], name="checkin_lead_status_date"),
+            models.Index(fields=["subject_type", "subject_id"], name="checkin_subject"),
         ]
         constraints = [
             models.UniqueConstraint(
                 fields=["rule", "team", "date"],
-                condition=Q(rule__isnull=False),
+                condition=Q(rule__isnull=False, subject_id__isnull=True),
                 name="checkin_once_per_rule_team_day",
+            ),
+            models.UniqueConstraint(
+                fields=["rule", "subject_type", "subject_id", "date"],
+                condition=Q(rule__isnull=False, subject_id__isnull=False),
+                name="checkin_once_per_rule_item_day",
             ),
             models.CheckConstraint(
                 condition=~Q(status=CheckInStatus.WAIVED) | ~Q(waive_reason=""),
@@ -223,6 +241,13 @@ class CheckIn(Escalating, VersionedModel):
 
     def can_be_edited_by(self, user) -> bool:
         return user.role in {Role.ADMIN, Role.SUPERVISOR}
+
+    @property
+    def agreed_at(self) -> dt.datetime | None:
+        """The agreed moment (the day at the agreed time, in Shanghai), if a time was agreed."""
+        if self.agreed_time is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(self.date, self.agreed_time))
 
 
 def new_feed_token() -> str:

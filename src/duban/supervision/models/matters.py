@@ -13,7 +13,7 @@ from duban.supervision.choices import (
     MatterStatus,
     Priority,
 )
-from duban.supervision.models.base import Escalating
+from duban.supervision.models.base import About, Escalating
 from duban.supervision.scoping import TeamScopedQuerySet
 
 
@@ -27,7 +27,7 @@ class MatterQuerySet(TeamScopedQuerySet):
         return self.open().filter(deadline__lt=today)
 
 
-class Matter(Escalating, VersionedModel):
+class Matter(About, Escalating, VersionedModel):
     """A matter under supervision (督办事项): a single item (S-ONE), an urgent one (S-GEN-4),
     or a risk promoted to action. Followed from open until verified as landed or failed."""
 
@@ -79,7 +79,10 @@ class Matter(Escalating, VersionedModel):
         ordering = ["deadline", "pk"]
         verbose_name = _("督办事项")
         verbose_name_plural = _("督办事项")
-        indexes = [models.Index(fields=["status", "deadline"], name="matter_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="matter_status_deadline"),
+            models.Index(fields=["subject_type", "subject_id"], name="matter_subject"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -7,8 +7,8 @@ from simple_history.models import HistoricalRecords
 from duban.core.models import VersionedModel
 from duban.core.urls import detail_url
 from duban.org.models import Employee, Team, User
-from duban.supervision.choices import PENDING_PLAN_STATUSES, PlanStatus
-from duban.supervision.models.base import Escalating
+from duban.supervision.choices import LIVE_PLAN_STATUSES, PENDING_PLAN_STATUSES, PlanStatus
+from duban.supervision.models.base import About, Escalating
 from duban.supervision.models.matters import Matter
 from duban.supervision.models.risks import Risk
 from duban.supervision.scoping import TeamScopedQuerySet
@@ -22,7 +22,7 @@ class PlanQuerySet(TeamScopedQuerySet):
         return self.pending_submission().filter(submit_by__lt=today)
 
 
-class Plan(Escalating, VersionedModel):
+class Plan(About, Escalating, VersionedModel):
     """A remediation plan (倒逼方案) demanded from a lead for a risk or a matter.
 
     demanded → submitted → (returned → submitted)* → approved → landed | failed. Every
@@ -58,7 +58,18 @@ class Plan(Escalating, VersionedModel):
         null=True,
         related_name="plans_demanded",
     )
+    auto_rule = models.CharField(
+        _("自动倒逼规则"),
+        max_length=200,
+        blank=True,
+        help_text=_("由系统按规则自动下达时，写明是哪条规则"),
+    )
     request = models.TextField(_("要求"), help_text=_("要主管说明什么、解决到什么程度"))
+    requires_forecast = models.BooleanField(
+        _("需要风险预判"),
+        default=False,
+        help_text=_("提交方案时必须写明还可能出什么问题、备用办法是什么（S-ONE-2）"),
+    )
     submit_by = models.DateField(_("提交期限"))
     status = models.CharField(
         _("状态"), max_length=10, choices=PlanStatus, default=PlanStatus.DEMANDED
@@ -74,8 +85,18 @@ class Plan(Escalating, VersionedModel):
         ordering = ["-created_at"]
         verbose_name = _("方案")
         verbose_name_plural = _("方案")
-        indexes = [models.Index(fields=["status", "submit_by"], name="plan_status_submit_by")]
+        indexes = [
+            models.Index(fields=["status", "submit_by"], name="plan_status_submit_by"),
+            models.Index(fields=["subject_type", "subject_id"], name="plan_subject"),
+        ]
         constraints = [
+            # one live plan per risk: two ticks (or two supervisors) cannot both demand one
+            models.UniqueConstraint(
+                fields=["risk"],
+                condition=Q(status__in=LIVE_PLAN_STATUSES),
+                name="plan_one_live_per_risk",
+                violation_error_message=_("这一项已有进行中的方案，请先处理它。"),
+            ),
             models.CheckConstraint(
                 condition=Q(risk__isnull=True, matter__isnull=False)
                 | Q(risk__isnull=False, matter__isnull=True),
@@ -94,6 +115,10 @@ class Plan(Escalating, VersionedModel):
         return self.risk or self.matter
 
     @property
+    def demanded_by_system(self) -> bool:
+        return bool(self.auto_rule)
+
+    @property
     def awaiting_submission(self) -> bool:
         return self.status in PENDING_PLAN_STATUSES
 
@@ -109,6 +134,8 @@ class PlanVersion(models.Model):
     number = models.PositiveSmallIntegerField(_("版本"))
     cause = models.TextField(_("原因分析"))
     measures = models.TextField(_("措施"))
+    forecast = models.TextField(_("风险预判"), blank=True, help_text=_("还可能出什么问题"))
+    fallback = models.TextField(_("备用办法"), blank=True, help_text=_("出了问题怎么办"))
     submitted_by = models.ForeignKey(
         User, verbose_name=_("提交人"), on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -8,6 +8,7 @@ from duban.core.urls import detail_url
 from duban.org.choices import Role
 from duban.org.models import BusinessLine, Team, User
 from duban.supervision.choices import ACTIVE_RISK_STATUSES, Area, RiskLevel, RiskStatus
+from duban.supervision.models.base import About
 from duban.supervision.scoping import TeamScopedQuerySet
 
 MANUAL = "manual"
@@ -24,11 +25,13 @@ class RiskQuerySet(TeamScopedQuerySet):
         return self.filter(status__in=ACTIVE_RISK_STATUSES)
 
 
-class Risk(VersionedModel):
+class Risk(About, VersionedModel):
     """A risk predicted from the data (风险预判) or raised by hand.
 
     A detector's signal keeps the same ``key`` while it fires: a new key opens a risk, a
     persisting one refreshes the evidence, a vanished one resolves the risk with its date.
+    A risk is about one object (its subject), or about many items of one kind in one team
+    (its RiskItems), and names the lead responsible for answering it.
     """
 
     key = models.CharField(_("标识"), max_length=200, unique=True)
@@ -58,6 +61,15 @@ class Risk(VersionedModel):
     raised_by = models.ForeignKey(
         User, verbose_name=_("提出人"), on_delete=models.SET_NULL, null=True, blank=True
     )
+    lead = models.ForeignKey(
+        User,
+        verbose_name=_("责任主管"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="risks_responsible",
+        help_text=_("要为这条风险拿出方案的主管；不填时为团队的主管"),
+    )
 
     objects = RiskQuerySet.as_manager()
     history = HistoricalRecords()
@@ -69,6 +81,7 @@ class Risk(VersionedModel):
         indexes = [
             models.Index(fields=["status", "area", "team"], name="risk_status_area_team"),
             models.Index(fields=["source", "status"], name="risk_source_status"),
+            models.Index(fields=["subject_type", "subject_id"], name="risk_subject"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -86,3 +99,33 @@ class Risk(VersionedModel):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_RISK_STATUSES
+
+
+class RiskItem(models.Model):
+    """One of the items a grouped risk stands for (many overdue amounts of one team, say)."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(_("序号"))
+    label = models.CharField(_("内容"), max_length=300)
+    level = models.CharField(_("等级"), max_length=10, choices=RiskLevel)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["risk", "position"]
+        verbose_name = _("风险明细")
+        verbose_name_plural = _("风险明细")
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="risk_item_subject")]
+        constraints = [
+            models.UniqueConstraint(fields=["risk", "position"], name="risk_item_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label

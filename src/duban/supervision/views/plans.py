@@ -39,7 +39,7 @@ def _subject(request):
 def plan_demand(request: HttpRequest) -> HttpResponse:
     require_supervisor(request.user)
     subject = _subject(request)
-    form = PlanDemandForm(request.POST or None, team=subject.team)
+    form = PlanDemandForm(request.POST or None, subject=subject)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_demand(subject=subject, by=request.user, **form.cleaned_data)
@@ -90,8 +90,10 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not plan.team.leads.filter(pk=request.user.pk).exists():
         raise PermissionDenied
     latest = plan.versions.order_by("-number").first()
-    initial = {"cause": latest.cause, "measures": latest.measures} if latest else None
-    form = PlanSubmitForm(request.POST or None, initial=initial)
+    initial = None
+    if latest:
+        initial = {f: getattr(latest, f) for f in ["cause", "measures", "forecast", "fallback"]}
+    form = PlanSubmitForm(request.POST or None, initial=initial, plan=plan)
     formset = MilestoneFormSet(
         request.POST or None, form_kwargs={"team": plan.team}, initial=_milestones(latest)
     )

@@ -22,7 +22,8 @@ class Command(BaseCommand):
             "risks_opened": "新风险",
             "risks_reopened": "复发风险",
             "risks_resolved": "已消除风险",
+            "plans_demanded": "自动倒逼方案",
             "escalated": "升级事项",
             "messages": "新通知",
         }
-        self.stdout.write("，".join(f"{labels[k]} {v}" for k, v in report.items()))
+        self.stdout.write("，".join(f"{labels.get(k, k)} {v}" for k, v in report.items()))
