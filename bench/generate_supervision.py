@@ -430,6 +430,7 @@ class Generator:
                             lead=self.team_lead[team.pk],
                             owner=self.line_supervisor[team.line_id],
                             date=day,
+                            rule_date=day,
                             agreed_time=rule.agreed_time,
                             channel=rule.channel,
                         )

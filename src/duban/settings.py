@@ -195,6 +195,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle text-nowrap"}
 
+# An agreed communication time without its result this many minutes later is missed that day.
+AGREED_TIME_GRACE_MINUTES = env_int("DUBAN_AGREED_TIME_GRACE_MINUTES", 30)
+
 # Working-day calendar: years within this many days from today must have their holidays
 # configured, else every page shows a banner naming them.
 CALENDAR_HORIZON_DAYS = env_int("DUBAN_CALENDAR_HORIZON_DAYS", 60)

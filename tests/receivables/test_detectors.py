@@ -67,7 +67,7 @@ class DetectorTests(BaseTestCase):
             promised_amount=Decimal("20000"),
         )
         self.assertEqual(
-            keys(detectors.promise_broken(TODAY)), [f"ar-promise-broken:{self.receivable_a.pk}"]
+            keys(detectors.promise_broken(TODAY)), [f"ar-promise-broken:team:{self.team_a.pk}"]
         )
         Payment.objects.create(
             receivable=self.receivable_a, date=TODAY - dt.timedelta(days=2), amount=Decimal("20000")
@@ -81,11 +81,18 @@ class DetectorTests(BaseTestCase):
         late = receivable(
             self.team_a, "BIG-2", due=TODAY - dt.timedelta(days=1), amount="600000.00"
         )
-        signals = {s.key: s for s in detectors.large_amounts(TODAY)}
-        self.assertEqual(signals[f"ar-large:{soon.pk}"].level, "yellow")
-        self.assertEqual(signals[f"ar-large:{late.pk}"].level, "red")
+        (signal,) = detectors.large_amounts(TODAY)  # one risk for the team, not one per amount
+        self.assertEqual(signal.key, f"ar-large:team:{self.team_a.pk}")
+        self.assertEqual(signal.level, "red")  # the worst of its items
+        self.assertEqual([i.subject for i in signal.items], [late, soon])  # worst first
+        self.assertEqual([i.level for i in signal.items], ["red", "yellow"])
+        self.assertIn("2 笔大额应收", signal.title)
         DunningAction.objects.create(receivable=soon, date=TODAY, result="已催")
-        self.assertEqual(keys(detectors.large_amounts(TODAY)), [f"ar-large:{late.pk}"])
+        (signal,) = detectors.large_amounts(TODAY)
+        self.assertEqual([i.subject for i in signal.items], [late])
+        Receivable.objects.filter(pk=late.pk).update(due_date=TODAY + dt.timedelta(days=3))
+        DunningAction.objects.create(receivable=late, date=TODAY, result="已催")
+        self.assertEqual(keys(detectors.large_amounts(TODAY)), [])
 
     def test_a_risky_customer_with_money_outstanding(self):
         self.assertEqual(keys(detectors.risky_customers(TODAY)), [])

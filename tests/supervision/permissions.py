@@ -45,6 +45,13 @@ EXPECTATIONS = [
         kwargs=pk("checkin_a"),
         method="post",
     ),
+    Expect(
+        "supervision:checkin_reschedule",
+        signed_in(302, **OTHERS_404_NON_SUPERVISORS_403),
+        kwargs=pk("checkin_a"),
+        method="post",
+        data={"date": "2099-03-04", "agreed_time": "10:00", "reason": "主管出差"},
+    ),
     Expect("supervision:matter_list", signed_in()),
     Expect("supervision:matter_create", signed_in(**SUPERVISORS_ONLY)),
     Expect("supervision:matter_detail", signed_in(**HIDDEN), kwargs=pk("matter_a")),
@@ -78,6 +85,13 @@ EXPECTATIONS = [
         kwargs=pk("matter_a"),
         method="post",
         data={"channel": "phone", "note": "请今天内回复"},
+    ),
+    Expect(
+        "supervision:matter_reschedule",
+        signed_in(302, **OTHERS_404_NON_SUPERVISORS_403),
+        kwargs=pk("matter_a"),
+        method="post",
+        data={"agreed_at": "2099-03-04T10:00", "reason": "主管出差"},
     ),
     Expect(
         "supervision:matter_cancel",

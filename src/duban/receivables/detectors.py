@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db.models import DecimalField, Exists, Max, OuterRef, Q, Subquery, Sum
@@ -19,7 +20,7 @@ from duban.receivables.models import (
     TableVersion,
 )
 from duban.supervision.choices import Area, RiskLevel
-from duban.supervision.registry import Signal, detector
+from duban.supervision.registry import Signal, SignalItem, detector, per_team
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 TABLE_STALE_DAYS = 16
@@ -43,47 +44,42 @@ def _money(amount: Decimal) -> str:
     return f"¥{amount:,.2f}"
 
 
-def _per_team(rows, key, title, level=None, url_params=None):
-    """One signal per team over ``rows``, listing them as evidence.
-
-    Without a ``level``, a team's signal is red when its total reaches the large amount.
-    """
-    by_team = defaultdict(list)
-    for receivable in rows:
-        by_team[receivable.team].append(receivable)
-    large = Settings.current().large_amount
-    for team, items in by_team.items():
-        total = sum((r.outstanding for r in items), Decimal(0))
-        yield Signal(
-            key=f"{key}:team:{team.pk}",
-            level=RiskLevel.RED
-            if level == "auto" and total >= large
-            else level
-            if level != "auto"
-            else RiskLevel.YELLOW,
-            title=title % {"team": team.name, "n": len(items), "total": _money(total)},
-            evidence=[
-                f"{r.number} {r.customer.name} {_money(r.outstanding)} 到期 {r.due_date or '—'}"
-                for r in items[:EVIDENCE_ROWS]
-            ],
-            team_id=team.pk,
-            line_id=team.line_id,
-            subject_label=team.name,
-            subject_url=_list_url(team=team.pk, **(url_params or {})),
-        )
-
-
-def _one(receivable, key, level, title, evidence):
-    return Signal(
-        key=f"{key}:{receivable.pk}",
+def _item(receivable, level=RiskLevel.YELLOW, label=None) -> SignalItem:
+    return SignalItem(
+        label=label or _line(receivable),
         level=level,
-        title=title,
-        evidence=evidence,
-        team_id=receivable.team_id,
-        line_id=receivable.team.line_id,
-        subject_label=receivable.number,
-        subject_url=receivable.get_absolute_url(),
+        subject=receivable,
+        url=receivable.get_absolute_url(),
     )
+
+
+def _line(receivable) -> str:
+    owed, due = _money(receivable.outstanding), receivable.due_date or "—"
+    return f"{receivable.number} {receivable.customer.name} {owed} 到期 {due}"
+
+
+def _total(items) -> Decimal:
+    return sum((item.subject.outstanding for item in items), Decimal(0))
+
+
+def _per_team(rows, key, title, level, url_params=None):
+    """One signal per team over ``rows`` (receivables), the rows its items.
+
+    With ``level="auto"`` a team's signal is red when its total reaches the large amount.
+    """
+    large = Settings.current().large_amount
+    items = [(r.team, _item(r, RiskLevel.YELLOW if level == "auto" else level)) for r in rows]
+    for signal in per_team(
+        items,
+        key=key,
+        title=lambda team, found: (
+            title % {"team": team.name, "n": len(found), "total": _money(_total(found))}
+        ),
+        url=lambda team: _list_url(team=team.pk, **(url_params or {})),
+    ):
+        if level == "auto" and _total(signal.items) >= large:
+            signal = replace(signal, level=RiskLevel.RED)
+        yield signal
 
 
 @detector("ar_table_stale", area=Area.RECEIVABLES, seed_ref="S-AR-2")
@@ -173,7 +169,7 @@ def promise_broken(today: dt.date):
         .annotate(paid=Coalesce(Subquery(paid_since), Decimal(0), output_field=MONEY_FIELD))
         .order_by("receivable", "-date")
     )
-    seen = set()
+    seen, items = set(), []
     for action in promises:  # the latest promise of each receivable
         receivable, paid = action.receivable, action.paid
         if receivable.pk in seen:
@@ -181,16 +177,18 @@ def promise_broken(today: dt.date):
         seen.add(receivable.pk)
         if paid >= action.promised_amount:
             continue
-        yield _one(
-            receivable,
-            "ar-promise-broken",
-            RiskLevel.RED,
-            f"{receivable.customer.name} 未按承诺付款（{receivable.number}）",
-            [
-                f"{action.date} 承诺 {action.promised_date} 付 {_money(action.promised_amount)}",
-                f"此后到账 {_money(Decimal(paid))}",
-            ],
+        label = (
+            f"{receivable.customer.name} {receivable.number}：{action.date} 承诺 "
+            f"{action.promised_date} 付 {_money(action.promised_amount)}，此后到账 "
+            f"{_money(Decimal(paid))}"
         )
+        items.append((receivable.team, _item(receivable, RiskLevel.RED, label)))
+    yield from per_team(
+        items,
+        key="ar-promise-broken",
+        title=lambda team, found: f"{team.name} 有 {len(found)} 笔应收未按承诺付款",
+        url=lambda team: _list_url(team=team.pk),
+    )
 
 
 @detector("ar_large", area=Area.RECEIVABLES, seed_ref="S-AR-4")
@@ -207,25 +205,24 @@ def large_amounts(today: dt.date):
         )
         .annotate(chased=Exists(recent))
     )
-    for receivable in rows:
+    items = []
+    for receivable in rows.order_by("due_date", "pk"):
         overdue = receivable.due_date < today
         if not overdue and receivable.chased:
             continue
-        title = (
-            f"大额应收已逾期：{receivable.customer.name} {_money(receivable.outstanding)}"
-            if overdue
-            else f"大额应收 {receivable.due_date} 到期，近 7 天没有催款：{receivable.customer.name}"
-        )
-        yield _one(
-            receivable,
-            "ar-large",
-            RiskLevel.RED if overdue else RiskLevel.YELLOW,
-            title,
-            [
-                f"{receivable.number} 到期 {receivable.due_date}",
-                f"未回款 {_money(receivable.outstanding)}（大额标准 {_money(large)}）",
-            ],
-        )
+        state = "已逾期" if overdue else "临近到期、近 7 天没有催款"
+        label = f"{_line(receivable)}（{state}）"
+        level = RiskLevel.RED if overdue else RiskLevel.YELLOW
+        items.append((receivable.team, _item(receivable, level, label)))
+    yield from per_team(
+        items,
+        key="ar-large",
+        title=lambda team, found: (
+            f"{team.name} 有 {len(found)} 笔大额应收逾期或临近到期未催款"
+            f"（{_money(_total(found))}，大额标准 {_money(large)}）"
+        ),
+        url=lambda team: _list_url(team=team.pk),
+    )
 
 
 @detector("ar_risky_customer", area=Area.RECEIVABLES, seed_ref="S-AR-4")
@@ -249,6 +246,8 @@ def risky_customers(today: dt.date):
             line_id=team.line_id,
             subject_label=customer.name,
             subject_url=customer.get_absolute_url(),
+            subject=customer,
+            items=tuple(_item(r, RiskLevel.RED) for r in items),
         )
 
 
@@ -277,29 +276,43 @@ def warranty_due(today: dt.date):
         category=Category.WARRANTY,
         warranty_due_date__lte=today + dt.timedelta(days=WARRANTY_NOTICE_DAYS),
     )
-    for receivable in rows:
+    items = []
+    for receivable in rows.order_by("warranty_due_date", "pk"):
         late = receivable.warranty_due_date < today
         state = "已到期未收回" if late else "即将到期"
-        yield _one(
-            receivable,
-            "ar-warranty-due",
-            RiskLevel.RED if late else RiskLevel.YELLOW,
-            f"质保金{state}：{receivable.customer.name} {_money(receivable.outstanding)}",
-            [f"{receivable.number} 质保到期 {receivable.warranty_due_date}"],
-        )
+        label = f"{_line(receivable)}，质保 {receivable.warranty_due_date} 到期（{state}）"
+        level = RiskLevel.RED if late else RiskLevel.YELLOW
+        items.append((receivable.team, _item(receivable, level, label)))
+    yield from per_team(
+        items,
+        key="ar-warranty-due",
+        title=lambda team, found: (
+            f"{team.name} 有 {len(found)} 笔质保金到期或即将到期（{_money(_total(found))}）"
+        ),
+        url=lambda team: _list_url(team=team.pk, category=Category.WARRANTY),
+    )
 
 
 @detector("ar_prepayment_late", area=Area.RECEIVABLES, seed_ref="S-AR-7")
 def prepayment_late(today: dt.date):
     rows = _open().filter(category=Category.PREPAYMENT, agreed_payment_date__lt=today)
-    for receivable in rows:
-        yield _one(
-            receivable,
-            "ar-prepayment-late",
-            RiskLevel.RED,
-            f"预付款未按约定支付：{receivable.customer.name} {_money(receivable.outstanding)}",
-            [
-                f"{receivable.number} 约定 {receivable.agreed_payment_date} 支付",
-                f"逾期 {(today - receivable.agreed_payment_date).days} 天",
-            ],
+    items = [
+        (
+            r.team,
+            _item(
+                r,
+                RiskLevel.RED,
+                f"{_line(r)}，约定 {r.agreed_payment_date} 支付，"
+                f"逾期 {(today - r.agreed_payment_date).days} 天",
+            ),
         )
+        for r in rows.order_by("agreed_payment_date", "pk")
+    ]
+    yield from per_team(
+        items,
+        key="ar-prepayment-late",
+        title=lambda team, found: (
+            f"{team.name} 有 {len(found)} 笔预付款未按约定支付（{_money(_total(found))}）"
+        ),
+        url=lambda team: _list_url(team=team.pk, category=Category.PREPAYMENT),
+    )

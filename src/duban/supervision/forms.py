@@ -9,6 +9,7 @@ from duban.org.models import BusinessLine, Employee, Team, User
 from duban.supervision.cadence import parse_numbers
 from duban.supervision.choices import Area, Cadence, Channel, Outcome, RiskLevel, ScopeKind
 from duban.supervision.models import AreaPolicy, CheckIn, FollowUpRule, Matter
+from duban.supervision.registry import SUBJECT_KINDS
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -28,6 +29,7 @@ class RuleForm(VersionedModelForm):
             "team",
             "line",
             "team_kind",
+            "subject_kind",
             "owner",
             "leads",
             "agreed_time",
@@ -39,6 +41,13 @@ class RuleForm(VersionedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        followed = [(k.name, k.label) for k in SUBJECT_KINDS.values() if k.items is not None]
+        self.fields["subject_kind"] = forms.ChoiceField(
+            label=_("跟进对象"),
+            choices=[("", _("团队（每个团队一次）")), *sorted(followed, key=lambda c: str(c[1]))],
+            required=False,
+            help_text=self.fields["subject_kind"].help_text,
+        )
         self.fields["team"].queryset = Team.objects.visible_to(user).select_related("line")
         self.fields["line"].queryset = BusinessLine.objects.visible_to(user)
         self.fields["owner"].queryset = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
@@ -111,6 +120,27 @@ class CheckInRecordForm(forms.Form):
     outcome = forms.ChoiceField(label=_("结果回收"), choices=Outcome.choices)
     next_step = forms.CharField(label=_("下一步"), widget=TEXT, required=False)
     next_milestone_date = forms.DateField(label=_("下一节点日期"), widget=DATE, required=False)
+
+
+class RescheduleForm(forms.Form):
+    date = forms.DateField(label=_("改到哪天"), widget=DATE)
+    agreed_time = forms.TimeField(label=_("约定沟通时间"), widget=TIME)
+    reason = forms.CharField(label=_("改约原因"), max_length=200)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("不能改到今天以前"))
+        return day
+
+
+class MatterRescheduleForm(forms.Form):
+    agreed_at = forms.DateTimeField(
+        label=_("新的约定沟通时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    reason = forms.CharField(label=_("改约原因"), max_length=200)
 
 
 class ReasonForm(forms.Form):

@@ -156,6 +156,11 @@ def kind_of(obj_or_model) -> SubjectKind | None:
     return SUBJECT_KINDS.get(obj_or_model._meta.label_lower)
 
 
+def subject_ref(obj) -> str:
+    """How a page names an object to another page: ``app_label.model:pk``."""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
 # --- escalating kinds ------------------------------------------------------------------------
 
 

@@ -4,11 +4,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q
 
+from duban.core import calendar
 from duban.org.choices import Role
 from duban.org.models import Team
 from duban.supervision.choices import (
+    LIVE_PLAN_STATUSES,
     Area,
     CheckInStatus,
     MatterStatus,
@@ -16,9 +19,9 @@ from duban.supervision.choices import (
     Priority,
     RiskLevel,
 )
-from duban.supervision.models import CheckIn, Matter, Milestone, Plan, Risk
+from duban.supervision.commitments import mark_missed, matters_missed_today, missed_today_q
+from duban.supervision.models import CheckIn, Matter, Milestone, Plan, Risk, RiskItem
 
-NEW_RISK_DAYS = 7
 AGENDA_ROWS = 20  # per long list on the agenda; the rest are one click away
 CALENDAR_ROWS = 300  # the calendar page's first rows; the check-in list has them all
 CHECKIN_ROW_FIELDS = [  # what a row of check-ins shows (supervision/_checkins.html)
@@ -64,13 +67,16 @@ def agenda(user, today: dt.date) -> dict:
     matters = Matter.objects.visible_to(user).open().select_related("team", "owner")
     plans = Plan.objects.visible_to(user).select_related("team", "lead")
     overdue = checkins.overdue(today).order_by("date", "team__name")
+    since = new_risks_since(today)
     today_checkins = checkins.filter(date=today).order_by(
         "-urgent", "team__line__name", "team__name", "agreed_time", "pk"
     )
     return {
         "urgent_matters": list(matters.filter(priority=Priority.URGENT).order_by("deadline")),
-        "today_checkins": list(today_checkins[:AGENDA_ROWS]),
+        "today_checkins": mark_missed(today_checkins[:AGENDA_ROWS]),
         "today_checkin_count": today_checkins.count(),
+        "missed_checkin_count": today_checkins.filter(missed_today_q(today)).count(),
+        "missed_matters": list(matters_missed_today(matters, today).order_by("agreed_at")),
         "overdue_checkins": list(overdue[:AGENDA_ROWS]),
         "overdue_checkin_count": overdue.count(),
         "matters_due": capped(
@@ -90,10 +96,11 @@ def agenda(user, today: dt.date) -> dict:
         "new_red_risks": capped(
             Risk.objects.visible_to(user)
             .active()
-            .filter(level=RiskLevel.RED, opened_on__gte=today - dt.timedelta(days=NEW_RISK_DAYS))
+            .filter(level=RiskLevel.RED, opened_on__gte=since)
             .select_related("team")
             .order_by("-opened_on")
         ),
+        "new_risks_since": since,
     }
 
 
@@ -113,7 +120,7 @@ def todo(user, today: dt.date) -> dict:
             .select_related("version__plan__team", "owner")
             .order_by("due_date")
         ),
-        "checkins": list(
+        "checkins": mark_missed(
             CheckIn.objects.visible_to(user)
             .open()
             .filter(lead=user, date__lte=today + dt.timedelta(days=TODO_DAYS_AHEAD))
@@ -180,3 +187,45 @@ def calendar_checkins(user, start: dt.date, end: dt.date):
     if user.role == Role.LEAD:
         checkins = checkins.filter(lead=user)
     return checkins.select_related("team", "lead")
+
+
+def new_risks_since(today: dt.date) -> dt.date:
+    """A risk is new on the agenda from the previous working day on: what opened since the
+    supervisor last looked, a Monday counting the weekend."""
+    return calendar.previous_workday(today)
+
+
+def open_about(obj, user) -> dict:
+    """Everything open about one object that ``user`` may see: check-ins, active risks (its
+    own, and grouped risks that list it), matters and live plans."""
+    subject = {"subject_type": ContentType.objects.get_for_model(obj), "subject_id": obj.pk}
+    listed = RiskItem.objects.filter(risk=OuterRef("pk"), **subject)
+    return {
+        "checkins": list(
+            CheckIn.objects.visible_to(user)
+            .open()
+            .filter(**subject)
+            .select_related("team", "lead")
+            .order_by("date")[:LIST_LIMIT]
+        ),
+        "risks": list(
+            Risk.objects.visible_to(user)
+            .active()
+            .filter(Q(**subject) | Q(Exists(listed)))
+            .select_related("team", "lead")
+            .order_by("level", "-opened_on")[:LIST_LIMIT]
+        ),
+        "matters": list(
+            Matter.objects.visible_to(user)
+            .open()
+            .filter(**subject)
+            .select_related("team", "owner")
+            .order_by("deadline")[:LIST_LIMIT]
+        ),
+        "plans": list(
+            Plan.objects.visible_to(user)
+            .filter(status__in=LIVE_PLAN_STATUSES, **subject)
+            .select_related("team", "lead")
+            .order_by("submit_by")[:LIST_LIMIT]
+        ),
+    }

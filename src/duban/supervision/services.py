@@ -85,6 +85,43 @@ def checkin_waive(*, checkin: CheckIn, by, reason: str) -> CheckIn:
     )
 
 
+def checkin_reschedule(*, checkin: CheckIn, by, date: dt.date, agreed_time, reason: str):
+    """Move an open check-in to another working day or time (S-GEN-3). Its history keeps the
+    old day and time with the reason; its rule does not schedule it again on the old day."""
+    _require_supervisor(by)
+    if not reason.strip():
+        raise TransitionError(_("改约必须写明原因。"))
+    if not calendar.is_workday(date):
+        raise TransitionError(_("%(day)s 不是工作日。") % {"day": f"{date:%Y-%m-%d}"})
+    return _reschedule(checkin, reason, date=date, agreed_time=agreed_time, planned_ok=True)
+
+
+def matter_reschedule(*, matter: Matter, by, agreed_at, reason: str) -> Matter:
+    """Agree another communication time for a matter; the history keeps the old one."""
+    _require_supervisor(by)
+    if not reason.strip():
+        raise TransitionError(_("改约必须写明原因。"))
+    if not matter.is_open:
+        raise TransitionError(CLOSED)
+    return _reschedule(matter, reason, agreed_at=agreed_at)
+
+
+def _reschedule(obj, reason: str, *, planned_ok: bool = False, **changes):
+    model = type(obj)
+    with transaction.atomic():
+        current = model.objects.select_for_update().get(pk=obj.pk)
+        if planned_ok and current.status != CheckInStatus.PLANNED:
+            raise TransitionError(CLOSED)
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.version += 1
+        current._change_reason = _("改约：%(reason)s") % {"reason": reason.strip()[:80]}
+        current.save()
+    for name in ["version", *changes]:
+        setattr(obj, name, getattr(current, name))
+    return obj
+
+
 # --- matters ---------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from duban.core import calendar
@@ -73,8 +73,8 @@ def checkins_materialize(*, today: dt.date, rules=None, horizon_days: int = HORI
             wanted += [_checkin(rule, team, lead_id, day) for day in dates]
     _drop_unwanted(rules, wanted, today, end)
     existing = set(
-        CheckIn.objects.filter(rule__in=rules, date__range=(today, end)).values_list(
-            "rule_id", "team_id", "subject_id", "date"
+        CheckIn.objects.filter(rule__in=rules, rule_date__range=(today, end)).values_list(
+            "rule_id", "team_id", "subject_id", "rule_date"
         )
     )
     new = [c for c in wanted if _identity(c) not in existing]
@@ -83,7 +83,7 @@ def checkins_materialize(*, today: dt.date, rules=None, horizon_days: int = HORI
 
 
 def _identity(checkin: CheckIn) -> tuple:
-    return checkin.rule_id, checkin.team_id, checkin.subject_id, checkin.date
+    return checkin.rule_id, checkin.team_id, checkin.subject_id, checkin.rule_date
 
 
 def _item_checkins(rule, today, end, workdays, teams, team_leads, rule_leads) -> list[CheckIn]:
@@ -110,7 +110,7 @@ def _item_checkins(rule, today, end, workdays, teams, team_leads, rule_leads) ->
 
 def _drop_unwanted(rules, wanted: list[CheckIn], today: dt.date, end: dt.date) -> None:
     """An item rule's untouched future check-ins that are no longer due (the item changed
-    class, or is no longer followed) go; done, waived or noted ones stay."""
+    class, or is no longer followed) go; done, waived, noted or moved ones stay."""
     item_rules = [rule.pk for rule in rules if rule.subject_kind]
     if not item_rules:
         return
@@ -119,9 +119,10 @@ def _drop_unwanted(rules, wanted: list[CheckIn], today: dt.date, end: dt.date) -
         rule__in=item_rules,
         date__gt=today,
         date__lte=end,
+        rule_date=F("date"),
         status=CheckInStatus.PLANNED,
         findings="",
-    ).values_list("pk", "rule_id", "team_id", "subject_id", "date")
+    ).values_list("pk", "rule_id", "team_id", "subject_id", "rule_date")
     unwanted = [row[0] for row in future if row[1:] not in keep]
     CheckIn.objects.filter(pk__in=unwanted).delete()
 
@@ -130,7 +131,11 @@ def rule_rematerialize(*, rule: FollowUpRule, today: dt.date) -> int:
     """After a rule changed: replace its untouched future check-ins; past ones stay as they were."""
     with transaction.atomic():
         CheckIn.objects.filter(
-            rule=rule, date__gt=today, status=CheckInStatus.PLANNED, findings=""
+            rule=rule,
+            date__gt=today,
+            rule_date=F("date"),
+            status=CheckInStatus.PLANNED,
+            findings="",
         ).delete()
         if not rule.is_active:
             return 0
@@ -182,6 +187,7 @@ def _checkin(rule, team, lead_id, day) -> CheckIn:
         lead_id=lead_id,
         owner_id=rule.owner_id,
         date=day,
+        rule_date=day,
         agreed_time=rule.agreed_time,
         channel=rule.channel,
     )

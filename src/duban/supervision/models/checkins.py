@@ -185,6 +185,8 @@ class CheckIn(About, Escalating, VersionedModel):
         related_name="checkins_owned",
     )
     date = models.DateField(_("日期"))
+    # the day its rule scheduled it, kept when it is moved: the rule does not schedule it again
+    rule_date = models.DateField(_("规则日期"), null=True, blank=True, editable=False)
     agreed_time = models.TimeField(_("约定沟通时间"), null=True, blank=True)
     channel = models.CharField(_("沟通方式"), max_length=10, choices=Channel, default=Channel.WECOM)
     planned = models.BooleanField(_("计划内"), default=True)
@@ -217,12 +219,12 @@ class CheckIn(About, Escalating, VersionedModel):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["rule", "team", "date"],
+                fields=["rule", "team", "rule_date"],
                 condition=Q(rule__isnull=False, subject_id__isnull=True),
                 name="checkin_once_per_rule_team_day",
             ),
             models.UniqueConstraint(
-                fields=["rule", "subject_type", "subject_id", "date"],
+                fields=["rule", "subject_type", "subject_id", "rule_date"],
                 condition=Q(rule__isnull=False, subject_id__isnull=False),
                 name="checkin_once_per_rule_item_day",
             ),

@@ -14,12 +14,25 @@ from duban.core.history import history_of
 from duban.core.services import StaleEditError
 from duban.org.choices import Role
 from duban.supervision import services
+from duban.supervision.commitments import mark_missed
 from duban.supervision.filters import CheckInFilterSet
-from duban.supervision.forms import CheckInRecordForm, CheckInScheduleForm, ReasonForm, RuleForm
+from duban.supervision.forms import (
+    CheckInRecordForm,
+    CheckInScheduleForm,
+    ReasonForm,
+    RescheduleForm,
+    RuleForm,
+)
 from duban.supervision.models import CheckIn, FollowUpRule
+from duban.supervision.registry import SUBJECT_KINDS, kind_of
 from duban.supervision.tables import CheckInTable, RuleTable
 from duban.supervision.tick import rule_rematerialize
-from duban.supervision.views.common import require_supervisor, run_action
+from duban.supervision.views.common import (
+    require_supervisor,
+    run_action,
+    run_form_action,
+    subject_from,
+)
 
 
 def _no_members(user) -> None:
@@ -50,6 +63,7 @@ def rule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "rule": rule,
+        "subject_kind": SUBJECT_KINDS.get(rule.subject_kind),
         "upcoming": upcoming,
         "can_edit": rule.can_be_edited_by(request.user),
         "history": history_of(rule),
@@ -102,8 +116,14 @@ def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can_record = checkin.can_be_edited_by(request.user) and checkin.status == "planned"
+    mark_missed([checkin])
     context = {
         "checkin": checkin,
+        "reschedule_form": RescheduleForm(
+            initial={"date": checkin.date, "agreed_time": checkin.agreed_time}
+        )
+        if can_record
+        else None,
         "record_form": CheckInRecordForm(initial={"channel": checkin.channel})
         if can_record
         else None,
@@ -152,12 +172,35 @@ def checkin_waive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def checkin_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = get_object_for_user(CheckIn, request.user, write=True, pk=pk)
+    return run_form_action(
+        request,
+        checkin,
+        RescheduleForm,
+        services.checkin_reschedule,
+        _("已改约，原来的时间和原因记在修改记录里。"),
+        _("请填写改到哪天、几点和原因（不能改到今天以前）。"),
+        checkin=checkin,
+        by=request.user,
+    )
+
+
+@login_required
 def checkin_create(request: HttpRequest) -> HttpResponse:
     require_supervisor(request.user)
-    form = CheckInScheduleForm(request.POST or None, user=request.user)
+    subject = subject_from(request)
+    initial = None
+    if subject is not None:
+        kind = kind_of(subject)
+        initial = {"team": kind.team_id(subject), "lead": kind.lead_id(subject)}
+        initial["title"] = str(subject)[:100]
+    form = CheckInScheduleForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         checkin = form.save(commit=False)
         checkin.owner = request.user
+        checkin.set_subject(subject)
         checkin.save()
         messages.success(request, _("已安排跟进。"))
         return redirect(checkin)

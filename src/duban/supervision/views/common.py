@@ -1,9 +1,25 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 
+from duban.core.access import get_object_for_user
 from duban.core.transitions import TransitionError
+from duban.supervision.registry import SUBJECT_KINDS
 from duban.supervision.scoping import is_supervisor
+
+
+def subject_from(request):
+    """The object a new record is to be about, from ``?subject=app_label.model:pk`` (see
+    registry.subject_ref), fetched within the user's scope; None when not given."""
+    value = request.GET.get("subject") or request.POST.get("subject") or ""
+    if not value:
+        return None
+    name, _, pk = value.partition(":")
+    kind = SUBJECT_KINDS.get(name)
+    if kind is None or not pk.isdigit():
+        raise Http404
+    return get_object_for_user(kind.model, request.user, pk=int(pk))
 
 
 def run_action(request, target, action, success: str, **kwargs):

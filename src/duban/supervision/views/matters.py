@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -11,12 +12,25 @@ from duban.core.exporting import table_response
 from duban.core.history import history_of
 from duban.core.services import StaleEditError
 from duban.supervision import services
+from duban.supervision.commitments import matters_missed_today
 from duban.supervision.filters import MatterFilterSet
-from duban.supervision.forms import ChaseForm, MatterForm, ReasonForm, VerifyForm
+from duban.supervision.forms import (
+    ChaseForm,
+    MatterForm,
+    MatterRescheduleForm,
+    ReasonForm,
+    VerifyForm,
+)
 from duban.supervision.models import Matter, Risk
+from duban.supervision.registry import kind_of
 from duban.supervision.scoping import is_supervisor
 from duban.supervision.tables import MatterTable
-from duban.supervision.views.common import require_supervisor, run_action, run_form_action
+from duban.supervision.views.common import (
+    require_supervisor,
+    run_action,
+    run_form_action,
+    subject_from,
+)
 
 
 @login_required
@@ -51,6 +65,11 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_supervisor": is_supervisor(user),
         "is_owner": user.pk == matter.owner_id,
         "chase_form": ChaseForm(),
+        "reschedule_form": MatterRescheduleForm(initial={"agreed_at": matter.agreed_at}),
+        "missed": matter.is_open
+        and matters_missed_today(
+            Matter.objects.filter(pk=matter.pk), timezone.localdate()
+        ).exists(),
         "verify_form": VerifyForm(),
         "cancel_form": ReasonForm(),
         "history": history_of(matter),
@@ -63,12 +82,24 @@ def matter_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_supervisor(request.user)
     matter = None if pk is None else get_object_for_user(Matter, request.user, pk=pk)
     risk = _promoted_risk(request) if matter is None else None
-    initial = {"title": risk.title, "area": risk.area, "team": risk.team_id} if risk else None
+    subject = subject_from(request) if matter is None and risk is None else None
+    initial = None
+    if risk:
+        initial = {"title": risk.title, "area": risk.area, "team": risk.team_id}
+    elif subject is not None:
+        kind = kind_of(subject)
+        initial = {"title": str(subject)[:200], "team": kind.team_id(subject)}
+        initial["owner"] = kind.lead_id(subject)
     form = MatterForm(request.POST or None, instance=matter, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         if matter is None:
             form.instance.supervisor = request.user
             form.instance.risk = risk
+            if risk is not None:
+                form.instance.subject_type_id = risk.subject_type_id
+                form.instance.subject_id = risk.subject_id
+            elif subject is not None:
+                form.instance.set_subject(subject)
         try:
             matter = form.save()
         except StaleEditError as exc:
@@ -76,7 +107,8 @@ def matter_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("已保存督办事项。"))
             return redirect(matter)
-    return render(request, "supervision/matter_form.html", {"form": form, "matter": matter})
+    context = {"form": form, "matter": matter, "subject": subject}
+    return render(request, "supervision/matter_form.html", context)
 
 
 def _promoted_risk(request) -> Risk | None:
@@ -133,6 +165,22 @@ def matter_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         matter=matter,
         by=request.user,
         note=form.cleaned_data["reason"],
+    )
+
+
+@login_required
+@require_POST
+def matter_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = get_object_for_user(Matter, request.user, pk=pk)
+    return run_form_action(
+        request,
+        matter,
+        MatterRescheduleForm,
+        services.matter_reschedule,
+        _("已改约，原来的时间和原因记在修改记录里。"),
+        _("请填写新的约定沟通时间和原因。"),
+        matter=matter,
+        by=request.user,
     )
 
 

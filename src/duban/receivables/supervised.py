@@ -1,0 +1,32 @@
+"""What receivables put under supervision (see duban.supervision.registry)."""
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+from duban.receivables.models import Receivable, Settings
+from duban.supervision.registry import subject_kind
+
+LARGE_DUE_SOON_DAYS = 14
+
+
+def large_due(today: dt.date):
+    """Large amounts due within two weeks or overdue: followed weekly when a rule follows
+    receivables (S-AR-4)."""
+    return (
+        Receivable.objects.open()
+        .filter(
+            outstanding__gte=Settings.current().large_amount,
+            due_date__lte=today + dt.timedelta(days=LARGE_DUE_SOON_DAYS),
+        )
+        .select_related("customer")
+        .order_by("due_date", "pk")
+    )
+
+
+subject_kind(
+    Receivable,
+    label=_("应收款"),
+    lead=lambda receivable: receivable.lead_id,
+    items=large_due,
+)
