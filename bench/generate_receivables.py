@@ -293,10 +293,11 @@ class Generator:
 
     def previous_version(self) -> None:
         """The AR-table version of two weeks before, so an import computes its aging diff."""
-        from django.db.models import Sum
+        from django.db.models import Count, Sum
 
         from duban.core.models import ImportBatch
-        from duban.receivables.models import Receivable, Settings, TableVersion
+        from duban.receivables.models import Receivable, Settings
+        from duban.supervision.models import TableVersion
 
         Settings.current()
         batch = ImportBatch.objects.create(
@@ -309,14 +310,23 @@ class Generator:
             options={"as_of": PREVIOUS_AS_OF.isoformat()},
             committed_at=dt.datetime.combine(PREVIOUS_AS_OF, dt.time(17), tzinfo=self.tz),
         )
-        open_rows = Receivable.objects.open()
-        version = TableVersion.objects.create(
-            batch=batch,
-            as_of=PREVIOUS_AS_OF,
-            rows=open_rows.count(),
-            total_outstanding=open_rows.aggregate(total=Sum("outstanding"))["total"] or 0,
+        per_team = (
+            Receivable.objects.open()
+            .values("team")
+            .annotate(rows=Count("pk"), total=Sum("outstanding"))
+            .order_by("team")
         )
-        version.teams.set(self.teams)
+        TableVersion.objects.bulk_create(
+            TableVersion(
+                kind="ar_table",
+                team_id=row["team"],
+                as_of=PREVIOUS_AS_OF,
+                batch=batch,
+                rows=row["rows"],
+                summary={"total_outstanding": str(row["total"]), "settled": 0, "aged": 0},
+            )
+            for row in per_team
+        )
 
     def import_rows(self, count: int = IMPORT_ROWS) -> list:
         """The rows of the AR table to import: new numbers; due dates of the last year and
@@ -411,7 +421,8 @@ def generate(seed: int = 2026, receivables: int = RECEIVABLES, log=print) -> dic
 def row_counts() -> dict[str, int]:
     from duban.core.models import ImportBatch
     from duban.org.models import BusinessLine, Team, User
-    from duban.receivables.models import Customer, Receivable, TableVersion
+    from duban.receivables.models import Customer, Receivable
+    from duban.supervision.models import TableVersion
 
     counts = {
         model.__name__: model.objects.count()

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from python_calamine import CalamineWorkbook
 
-from duban.receivables.models import Receivable, TableVersion
+from duban.receivables.models import Receivable
+from duban.supervision.models import TableVersion
 from tests.base import BaseTestCase
 from tests.receivables.test_import import GOOD, csv
 from tests.scratch import scratch_folder

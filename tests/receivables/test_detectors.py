@@ -3,10 +3,9 @@
 import datetime as dt
 from decimal import Decimal
 
-from duban.core.models import ImportBatch
 from duban.receivables import detectors
-from duban.receivables.models import DunningAction, Payment, PlanLine, Receivable, TableVersion
-from duban.supervision.models import Risk
+from duban.receivables.models import DunningAction, Payment, PlanLine, Receivable
+from duban.supervision.models import Risk, TableVersion
 from duban.supervision.tick import risks_sync
 from tests.base import BaseTestCase
 from tests.receivables.test_aging import receivable
@@ -20,18 +19,16 @@ def keys(signals):
 
 class DetectorTests(BaseTestCase):
     def test_table_not_updated_for_16_days(self):  # S-AR-2
-        self.assertEqual(
-            keys(detectors.table_stale(TODAY)), [f"ar-table-stale:team:{self.team_a.pk}"]
+        from duban.supervision.detectors import tables_stale
+
+        key = f"table-stale:ar_table:team:{self.team_a.pk}"
+        self.assertEqual(keys(tables_stale(TODAY)), [key])
+        self.assertEqual(next(tables_stale(TODAY)).area, "receivables")
+        TableVersion.objects.create(
+            kind="ar_table", team=self.team_a, as_of=TODAY - dt.timedelta(days=16), rows=1
         )
-        batch = ImportBatch.objects.create(
-            kind="ar_table", filename="x.csv", uploaded_by=self.lead_a, sha256="0"
-        )
-        version = TableVersion.objects.create(
-            batch=batch, as_of=TODAY - dt.timedelta(days=16), rows=1, total_outstanding=0
-        )
-        version.teams.add(self.team_a)
-        self.assertEqual(keys(detectors.table_stale(TODAY)), [])
-        self.assertEqual(len(keys(detectors.table_stale(TODAY + dt.timedelta(days=1)))), 1)
+        self.assertEqual(keys(tables_stale(TODAY)), [])
+        self.assertEqual(keys(tables_stale(TODAY + dt.timedelta(days=1))), [key])
 
     def test_due_but_in_no_collection_plan(self):  # S-AR-3
         signal = next(detectors.due_not_planned(TODAY))

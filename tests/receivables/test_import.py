@@ -5,6 +5,7 @@ import tempfile
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import translation
 
 from duban.core.importing import MappingRequired
@@ -20,7 +21,8 @@ from duban.core.services import (
     import_stage,
 )
 from duban.receivables.importers import ReceivableImporter, TableImporter
-from duban.receivables.models import Customer, Receivable, TableVersion
+from duban.receivables.models import Customer, Receivable
+from duban.supervision.models import TableVersion
 from tests.base import BaseTestCase
 
 HEADER = "序号,客户名称,发票号码,团队,负责主管,开票日期,到期日,金额（元）,已回款,备注\n"
@@ -234,19 +236,37 @@ class TableVersionTests(BaseTestCase):
             by=self.supervisor,
         )
         import_commit(importer=importer, batch=batch)
-        return TableVersion.objects.get(batch=batch)
+        return {v.team: v for v in TableVersion.objects.filter(batch=batch)}
 
-    def test_each_import_is_a_version_with_its_difference_from_the_last(self):
-        first = self.load(GOOD, dt.date(2026, 3, 1))
-        self.assertEqual(
-            (first.rows, first.new_count, first.total_outstanding), (2, 2, Decimal("132500.00"))
-        )
+    def test_each_import_is_a_version_per_team_with_its_difference_from_the_last(self):
+        first = self.load(GOOD, dt.date(2026, 3, 1))[self.team_a]
+        self.assertEqual((first.rows, first.new_count), (2, 2))
+        self.assertEqual(first.summary["total_outstanding"], "132500.00")
         settled = GOOD[1].replace('"5,000"', "125000")
         third = "3,丙公司,INV-003,电销一组,,2026-03-01,2026-03-31,100,0,\n"
-        second = self.load([GOOD[0], settled, third], dt.date(2026, 3, 16))
-        self.assertEqual((second.new_count, second.settled_count, second.changed_count), (1, 1, 1))
+        second = self.load([GOOD[0], settled, third], dt.date(2026, 3, 16))[self.team_a]
+        self.assertEqual(second.previous, first)
+        self.assertEqual((second.new_count, second.changed_count), (1, 1))
+        self.assertEqual(second.summary["settled"], 1)
         self.assertEqual(second.changes["settled"], ["INV-002"])
-        self.assertEqual(second.aged_count, 1)  # INV-001: 25 → 40 days overdue
+        self.assertEqual(second.summary["aged"], 1)  # INV-001: 25 → 40 days overdue
+
+    def test_a_team_is_compared_with_its_own_previous_version(self):
+        team_b_row = "9,丁公司,INV-B-1,电销二组,,2026-01-05,2026-01-20,500,0,\n"
+        self.load([team_b_row], dt.date(2026, 2, 1))
+        self.load(GOOD, dt.date(2026, 3, 1))  # team A only: a later version of another team
+        again = self.load([team_b_row], dt.date(2026, 3, 16))[self.team_b]
+        self.assertEqual(again.previous.as_of, dt.date(2026, 2, 1))
+        self.assertEqual(again.summary["aged"], 1)  # 12 → 55 days overdue since team B's last
+
+    def test_a_reimport_that_changes_nothing_is_recorded_as_no_change(self):
+        self.load(GOOD, dt.date(2026, 3, 1))
+        again = self.load(GOOD, dt.date(2026, 3, 16))[self.team_a]
+        self.assertTrue(again.unchanged)
+        self.assertEqual((again.rows, again.new_count, again.changed_count), (2, 0, 0))
+        self.client.force_login(self.supervisor)
+        page = self.client.get(reverse("receivables:version_list"))
+        self.assertContains(page, "无变化", count=1)
 
 
 class CheckThenCommitTests(BaseTestCase):

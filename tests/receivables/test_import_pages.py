@@ -14,7 +14,8 @@ from python_calamine import CalamineWorkbook
 from duban.core import jobs
 from duban.core.import_views import batch_progress
 from duban.core.models import ImportBatch
-from duban.receivables.models import Receivable, TableVersion
+from duban.receivables.models import Receivable
+from duban.supervision.models import TableVersion
 from tests.base import BaseTestCase, make_cast
 from tests.receivables.test_import import GOOD, csv
 

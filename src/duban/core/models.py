@@ -6,8 +6,6 @@ from duban.core.parsing import MONEY_DIGITS, MONEY_PLACES
 
 # a money column (元, to the fen): what imports and forms check a value against
 MONEY = {"max_digits": MONEY_DIGITS, "decimal_places": MONEY_PLACES}
-# a stored sum of many money values
-MONEY_TOTAL = {"max_digits": MONEY_DIGITS + 6, "decimal_places": MONEY_PLACES}
 
 
 class VersionedModel(models.Model):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from duban.core.forms import VersionedAdminMixin
-from duban.receivables.models import Customer, Receivable, Settings, TableVersion
+from duban.receivables.models import Customer, Receivable, Settings
 
 
 @admin.register(Settings)
@@ -39,16 +39,3 @@ class ReceivableAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["number", "customer__name", "project_name"]
     raw_id_fields = ["customer", "team", "lead", "batch"]
     readonly_fields = ["paid", "outstanding"]
-
-
-@admin.register(TableVersion)
-class TableVersionAdmin(admin.ModelAdmin):
-    list_display = [
-        "as_of",
-        "rows",
-        "total_outstanding",
-        "new_count",
-        "settled_count",
-        "aged_count",
-    ]
-    readonly_fields = ["batch", "teams", "changes"]

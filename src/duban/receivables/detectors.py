@@ -9,7 +9,6 @@ from django.db.models import DecimalField, Exists, Max, OuterRef, Q, Subquery, S
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from duban.org.models import Team
 from duban.receivables.choices import Category, Condition
 from duban.receivables.models import (
     DunningAction,
@@ -17,13 +16,11 @@ from duban.receivables.models import (
     PlanLine,
     Receivable,
     Settings,
-    TableVersion,
 )
 from duban.supervision.choices import Area, RiskLevel
 from duban.supervision.registry import Signal, SignalItem, detector, per_team
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
-TABLE_STALE_DAYS = 16
 LARGE_DUE_SOON_DAYS = 14
 LARGE_QUIET_DAYS = 7
 WARRANTY_NOTICE_DAYS = 7
@@ -80,39 +77,6 @@ def _per_team(rows, key, title, level, url_params=None):
         if level == "auto" and _total(signal.items) >= large:
             signal = replace(signal, level=RiskLevel.RED)
         yield signal
-
-
-@detector("ar_table_stale", area=Area.RECEIVABLES, seed_ref="S-AR-2")
-def table_stale(today: dt.date):
-    """A team with money outstanding whose AR table was not imported for 16 days."""
-    latest = dict(
-        TableVersion.objects.values("teams")
-        .annotate(last=Max("as_of"))
-        .values_list("teams", "last")
-    )
-    owing = Team.objects.filter(receivables__in=_open()).distinct()
-    for team in owing:
-        last = latest.get(team.pk)
-        if last is not None and (today - last).days <= TABLE_STALE_DAYS:
-            continue
-        days = (today - last).days if last else None
-        yield Signal(
-            key=f"ar-table-stale:team:{team.pk}",
-            level=RiskLevel.YELLOW,
-            title=(
-                f"{team.name} 的应收账表已 {days} 天未更新"
-                if days
-                else f"{team.name} 还没有导入过应收账表"
-            ),
-            evidence=[
-                f"最近一版：{last}" if last else "没有导入记录",
-                "应收账表每月更新两次（S-AR-2）",
-            ],
-            team_id=team.pk,
-            line_id=team.line_id,
-            subject_label=team.name,
-            subject_url=reverse("receivables:version_list"),
-        )
 
 
 def _without_plan():

@@ -1,6 +1,7 @@
 """The receivables table (应收账表) as finance keeps it, imported all or nothing."""
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 from functools import lru_cache
 from itertools import chain
@@ -17,12 +18,9 @@ from duban.core.parsing import ParseError, normalize_text, parse_date, parse_mon
 from duban.org.models import Team
 from duban.receivables.aging import bucket_of
 from duban.receivables.choices import Category, ReceivableStatus
-from duban.receivables.models import (
-    Customer,
-    Receivable,
-    Settings,
-    TableVersion,
-)
+from duban.receivables.models import Customer, Receivable, Settings
+from duban.receivables.supervised import AR_TABLE
+from duban.supervision.services import TableDiff, previous_versions, table_versions_record
 
 CHUNK = 5000  # rows compared, updated or verified by one query
 FIELDS = [  # compared with the database to tell changed from unchanged
@@ -287,41 +285,42 @@ class TableImporter(ReceivableImporter):
     def write(self, preview: Preview, *, batch, progress) -> None:
         super().write(preview, batch=batch, progress=progress)
         progress("version", force=True)
-        rows = [row.values for row in [*preview.new, *preview.changed, *preview.unchanged]]
-        settled = [
-            r.values["number"]
-            for r in preview.changed
-            if r.values["status"] == ReceivableStatus.SETTLED
-        ]
-        version = TableVersion.objects.create(
-            batch=batch,
-            as_of=self.as_of,
-            rows=len(rows),
-            total_outstanding=sum((r["outstanding"] for r in rows), Decimal("0.00")),
-            new_count=len(preview.new),
-            settled_count=len(settled),
-            changed_count=len(preview.changed),
-            aged_count=self._aged(rows),
-            changes={
-                "new": [r.values["number"] for r in preview.new][:200],
-                "settled": settled[:200],
-                "changed": [r.values["number"] for r in preview.changed][:200],
-            },
-        )
-        version.teams.set({r["team_id"] for r in rows})
+        diffs = defaultdict(lambda: TableDiff(rows=0, more={"settled": []}))
+        totals = defaultdict(lambda: Decimal("0.00"))
+        for outcome in ("new", "changed", "unchanged"):
+            for row in getattr(preview, outcome):
+                values = row.values
+                diff = diffs[values["team_id"]]
+                diff.rows += 1
+                totals[values["team_id"]] += values["outstanding"]
+                if outcome == "new":
+                    diff.new.append(values["number"])
+                elif outcome == "changed":
+                    diff.changed.append(values["number"])
+                    if values["status"] == ReceivableStatus.SETTLED:
+                        diff.more["settled"].append(values["number"])
+        aged = self._aged(preview, previous_versions(AR_TABLE.name, diffs))
+        for team_id, diff in diffs.items():
+            diff.summary = {
+                "total_outstanding": str(totals[team_id]),
+                "settled": len(diff.more["settled"]),
+                "aged": aged[team_id],
+            }
+        table_versions_record(kind=AR_TABLE.name, as_of=self.as_of, batch=batch, diffs=diffs)
 
-    def _aged(self, rows: list[dict]) -> int:
-        """Open rows that moved to an older aging bucket since the previous version."""
-        previous = TableVersion.objects.order_by("-as_of", "-pk").first()  # before this one
-        if previous is None:
-            return 0
+    def _aged(self, preview: Preview, previous: dict) -> dict[int, int]:
+        """Per team, open rows that moved to an older aging bucket since that team's previous
+        version of the table."""
         basis = Settings.current().aging_basis
-        return sum(
-            1
-            for row in rows
-            if row["outstanding"] > 0
-            and bucket_of(row, previous.as_of, basis) != bucket_of(row, self.as_of, basis)
-        )
+        aged = defaultdict(int)
+        for row in chain(preview.new, preview.changed, preview.unchanged):
+            values = row.values
+            before = previous.get(values["team_id"])
+            if before is None or values["outstanding"] <= 0:
+                continue
+            if bucket_of(values, before.as_of, basis) != bucket_of(values, self.as_of, basis):
+                aged[values["team_id"]] += 1
+        return aged
 
 
 def table_importer(user, options: dict) -> TableImporter:

@@ -3,12 +3,11 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from duban.core.history import import_reason
-from duban.core.models import MONEY, MONEY_TOTAL, ImportBatch, VersionedModel
+from duban.core.models import MONEY, ImportBatch, VersionedModel
 from duban.core.urls import detail_url
 from duban.org.choices import Role
 from duban.org.models import Team, User
@@ -259,45 +258,6 @@ class DunningAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receivable} {self.date}"
-
-
-class TableVersionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """A version shows money of its teams: only someone who sees all of them sees it."""
-        if not user.is_authenticated or not user.is_active or user.role == Role.MEMBER:
-            return self.none()
-        if user.sees_all:
-            return self.all()
-        hidden = Team.objects.exclude(pk__in=Team.objects.visible_to(user).values("pk"))
-        return self.exclude(teams__in=hidden)
-
-
-class TableVersion(models.Model):
-    """One import of the twice-monthly AR table (S-AR-2), with its difference from the last."""
-
-    teams = models.ManyToManyField(Team, verbose_name=_("团队"), related_name="ar_versions")
-    batch = models.OneToOneField(ImportBatch, on_delete=models.CASCADE, related_name="ar_version")
-    as_of = models.DateField(_("截至日期"))
-    rows = models.PositiveIntegerField(_("行数"))
-    total_outstanding = models.DecimalField(_("未回款合计"), **MONEY_TOTAL)
-    new_count = models.PositiveIntegerField(_("新增"), default=0)
-    settled_count = models.PositiveIntegerField(_("结清"), default=0)
-    changed_count = models.PositiveIntegerField(_("变化"), default=0)
-    aged_count = models.PositiveIntegerField(_("账龄加深"), default=0)
-    changes = models.JSONField(_("差异明细"), default=dict, blank=True)
-
-    objects = TableVersionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-as_of", "-pk"]
-        verbose_name = _("应收账表版本")
-        verbose_name_plural = _("应收账表版本")
-
-    def __str__(self) -> str:
-        return f"{self.as_of}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("receivables:version_detail", args=[self.pk])
 
 
 class Settings(models.Model):

@@ -4,8 +4,10 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
+from duban.org.models import Team
 from duban.receivables.models import Receivable, Settings
-from duban.supervision.registry import subject_kind
+from duban.supervision.choices import Area
+from duban.supervision.registry import subject_kind, table_kind
 
 LARGE_DUE_SOON_DAYS = 14
 
@@ -29,4 +31,22 @@ subject_kind(
     label=_("应收款"),
     lead=lambda receivable: receivable.lead_id,
     items=large_due,
+)
+
+
+def teams_owed(today: dt.date):
+    """Teams with money outstanding keep their AR table current."""
+    return Team.objects.filter(
+        is_active=True, receivables__in=Receivable.objects.open().filter(outstanding__gt=0)
+    ).distinct()
+
+
+AR_TABLE = table_kind(
+    "ar_table",
+    area=Area.RECEIVABLES,
+    label=_("应收账表"),
+    stale_days=16,  # updated twice a month (S-AR-2)
+    seed_ref="S-AR-2",
+    teams=teams_owed,
+    url_name="receivables:version_list",
 )

@@ -26,8 +26,10 @@ from duban.receivables.forms import (
     PlanLineForm,
     ReceivableForm,
 )
-from duban.receivables.models import EDITORS, Customer, Receivable, Settings, TableVersion
+from duban.receivables.models import EDITORS, Customer, Receivable, Settings
+from duban.receivables.supervised import AR_TABLE
 from duban.receivables.tables import EXPORT_COLUMNS, ReceivableTable
+from duban.supervision.models import TableVersion
 
 
 def _no_members(user) -> None:
@@ -214,7 +216,11 @@ def _aging_chart(rows, by) -> dict:
 @login_required
 def version_list(request: HttpRequest) -> HttpResponse:
     _no_members(request.user)
-    versions = TableVersion.objects.visible_to(request.user).select_related("batch__uploaded_by")
+    versions = (
+        TableVersion.objects.visible_to(request.user)
+        .filter(kind=AR_TABLE.name)
+        .select_related("team", "batch__uploaded_by")
+    )
     return render(request, "receivables/version_list.html", {"versions": versions[:100]})
 
 
@@ -222,6 +228,10 @@ def version_list(request: HttpRequest) -> HttpResponse:
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _no_members(request.user)
     version = get_object_for_user(
-        TableVersion.objects.select_related("batch__uploaded_by"), request.user, pk=pk
+        TableVersion.objects.filter(kind=AR_TABLE.name).select_related(
+            "team", "previous", "batch__uploaded_by"
+        ),
+        request.user,
+        pk=pk,
     )
     return render(request, "receivables/version_detail.html", {"version": version})

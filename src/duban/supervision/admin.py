@@ -3,7 +3,15 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from duban.core.forms import VersionedAdminMixin
-from duban.supervision.models import CheckIn, FollowUpRule, Matter, Plan, Risk
+from duban.supervision.models import (
+    AreaPolicy,
+    CheckIn,
+    FollowUpRule,
+    Matter,
+    Plan,
+    Risk,
+    TableVersion,
+)
 from duban.supervision.tick import rule_rematerialize
 
 
@@ -49,3 +57,15 @@ class PlanAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "team", "lead", "status", "submit_by", "escalation"]
     list_filter = ["status"]
     raw_id_fields = ["risk", "matter", "team", "lead", "demanded_by"]
+
+
+@admin.register(AreaPolicy)
+class AreaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["area", "auto_demand_after", "submit_within", "requires_forecast"]
+
+
+@admin.register(TableVersion)
+class TableVersionAdmin(admin.ModelAdmin):
+    list_display = ["kind", "team", "as_of", "rows", "new_count", "changed_count"]
+    list_filter = ["kind", "team"]
+    readonly_fields = ["batch", "previous", "changes", "summary"]

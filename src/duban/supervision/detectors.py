@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from duban.supervision.choices import Area, Priority, RiskLevel
 from duban.supervision.models import CheckIn, Matter, Milestone, Plan
-from duban.supervision.registry import Signal, detector
+from duban.supervision.registry import TABLE_KINDS, Signal, detector
+from duban.supervision.services import previous_versions
 
 RED_AFTER_DAYS = 3  # late this many calendar days or more: red
 EVIDENCE_ROWS = 10
@@ -100,3 +101,40 @@ def matters_past_deadline(today: dt.date):
             subject_label=matter.title,
             subject_url=matter.get_absolute_url(),
         )
+
+
+@detector("tables_stale", area=Area.GENERAL, seed_ref="S-RES-1")
+def tables_stale(today: dt.date):
+    """A team's table of a registered kind not updated within its kind's days (资源大表 weekly,
+    应收账表 twice a month …): one risk per team and table, in the table's area."""
+    for kind in TABLE_KINDS.values():
+        if kind.teams is None:
+            continue
+        teams = list(kind.teams(today))
+        latest = previous_versions(kind.name, [team.pk for team in teams])
+        for team in teams:
+            version = latest.get(team.pk)
+            last = version.as_of if version else None
+            if last is not None and (today - last).days <= kind.stale_days:
+                continue
+            values = {"team": team.name, "table": kind.label}
+            if last is None:
+                title = _("%(team)s 还没有导入过%(table)s") % values
+            else:
+                values["days"] = (today - last).days
+                title = _("%(team)s 的%(table)s已 %(days)d 天未更新") % values
+            yield Signal(
+                key=f"table-stale:{kind.name}:team:{team.pk}",
+                level=RiskLevel.YELLOW,
+                title=title,
+                evidence=[
+                    _("最近一版：%(day)s") % {"day": last} if last else _("没有导入记录"),
+                    _("应在 %(days)d 天内更新（%(ref)s）")
+                    % {"days": kind.stale_days, "ref": kind.seed_ref},
+                ],
+                team_id=team.pk,
+                line_id=team.line_id,
+                subject_label=team.name,
+                subject_url=reverse(kind.url_name) if kind.url_name else "",
+                area=kind.area,
+            )

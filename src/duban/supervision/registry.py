@@ -47,6 +47,7 @@ class Signal:
     subject: models.Model | None = None  # what the risk is about, when it is one object
     lead_id: int | None = None  # the responsible lead, when the area knows one
     items: tuple[SignalItem, ...] = ()  # the items of a grouped signal, worst first
+    area: str | None = None  # when a detector of many areas speaks for one (tables_stale)
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ class TableKind:
     """A table each team keeps current as dated versions (资源大表, 应收账表, 项目表 …).
 
     ``teams(today)`` are the teams that must keep it; a team's latest version older than
-    ``stale_days`` raises a risk. ``url`` lists the versions.
+    ``stale_days`` raises a risk. ``url_name`` is the page that lists its versions.
     """
 
     name: str
@@ -210,7 +211,7 @@ class TableKind:
     stale_days: int
     seed_ref: str = ""
     teams: Callable[[dt.date], models.QuerySet] | None = None
-    url: str = ""
+    url_name: str = ""
 
 
 TABLE_KINDS: dict[str, TableKind] = {}

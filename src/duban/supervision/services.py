@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -30,6 +31,7 @@ from duban.supervision.models import (
     Plan,
     PlanVersion,
     Risk,
+    TableVersion,
 )
 from duban.supervision.models.risks import MANUAL
 from duban.supervision.scoping import is_supervisor
@@ -433,3 +435,57 @@ def current_milestones(plan: Plan):
     return Milestone.objects.filter(
         version__plan=plan, version__number=plan.versions.order_by("-number").values("number")[:1]
     )
+
+
+# --- table versions --------------------------------------------------------------------------
+
+
+@dataclass
+class TableDiff:
+    """One team's part of an imported table, as the area compared it with what it held."""
+
+    rows: int
+    new: list[str] = field(default_factory=list)  # keys of the rows new in the table
+    changed: list[str] = field(default_factory=list)
+    more: dict[str, list[str]] = field(default_factory=dict)  # the area's own, e.g. settled
+    summary: dict = field(default_factory=dict)  # the area's figures, e.g. the total owed
+
+
+def previous_versions(kind: str, team_ids) -> dict[int, TableVersion]:
+    """Each team's latest version of a kind of table (before the one being recorded)."""
+    latest = {}
+    rows = TableVersion.objects.filter(kind=kind, team__in=list(team_ids)).order_by(
+        "team", "-as_of", "-pk"
+    )
+    for version in rows:
+        latest.setdefault(version.team_id, version)
+    return latest
+
+
+def table_versions_record(*, kind: str, as_of: dt.date, batch, diffs: dict[int, TableDiff]):
+    """A dated version of the table for each team in ``diffs``, each linked to that team's
+    previous version of the same kind; one that changed nothing is recorded as such."""
+    previous = previous_versions(kind, diffs)
+    versions = [
+        TableVersion(
+            kind=kind,
+            team_id=team_id,
+            as_of=as_of,
+            batch=batch,
+            previous=previous.get(team_id),
+            rows=diff.rows,
+            new_count=len(diff.new),
+            changed_count=len(diff.changed),
+            summary=diff.summary,
+            changes={
+                "new": diff.new[:CHANGES_KEPT],
+                "changed": diff.changed[:CHANGES_KEPT],
+                **{name: keys[:CHANGES_KEPT] for name, keys in diff.more.items()},
+            },
+        )
+        for team_id, diff in sorted(diffs.items())
+    ]
+    return TableVersion.objects.bulk_create(versions)
+
+
+CHANGES_KEPT = 200

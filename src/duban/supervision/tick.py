@@ -236,7 +236,7 @@ def _risk(source, area, signal: Signal, today) -> Risk:
     return Risk(
         key=signal.key,
         source=source,
-        area=area,
+        area=signal.area or area,
         level=signal.level,
         title=signal.title,
         evidence=signal.evidence,

@@ -3,6 +3,7 @@ from duban.supervision.models.matters import Chase, Matter
 from duban.supervision.models.plans import Milestone, Plan, PlanVersion
 from duban.supervision.models.policy import AreaPolicy
 from duban.supervision.models.risks import Risk, RiskItem
+from duban.supervision.models.tables import TableVersion
 
 __all__ = [
     "AreaPolicy",
@@ -16,4 +17,5 @@ __all__ = [
     "PlanVersion",
     "Risk",
     "RiskItem",
+    "TableVersion",
 ]
