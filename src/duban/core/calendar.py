@@ -1,15 +1,19 @@
-"""Working days: admin overrides, then chinese-calendar, then Monday–Friday.
+"""Working days: admin overrides, then chinese-calendar, then python-holidays.
 
 Weekends can be working days (调休) and weekdays can be holidays, so "Monday to Friday minus
 holidays" is wrong. chinese-calendar ships the State Council's data for the years it knows and
-raises for later years; for those, and until an admin types in that year's notice, Duban falls
-back to Monday–Friday and every page names the year in a banner (see ``unconfigured_years``).
+raises for later years. python-holidays (``holidays``, released monthly) knows the announced
+years too, and for a year not announced yet computes the statutory and lunar holidays, without
+the make-up working days nobody knows yet: such a year is *estimated*, and every page names it
+in a banner until an admin types in that year's notice (see ``estimated_years``). Only a year
+neither package can place falls back to Monday–Friday.
 """
 
 import datetime as dt
 from functools import lru_cache
 
 import chinese_calendar
+import holidays
 
 from duban.core.models import CalendarDay
 
@@ -27,9 +31,27 @@ def has_official_data(year: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=16)
+def _china(year: int):
+    """python-holidays' China for ``year`` (and the next: a make-up day may belong to it)."""
+    try:
+        return holidays.China(years=[year, year + 1], language="zh_CN")
+    except (NotImplementedError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=64)
+def is_announced(year: int) -> bool:
+    """Whether the State Council's holidays of ``year`` are known to a package."""
+    return has_official_data(year) or year in holidays.China().special_public_holidays
+
+
 def _default_is_workday(day: dt.date) -> bool:
     if has_official_data(day.year):
         return chinese_calendar.is_workday(day)
+    china = _china(day.year)
+    if china is not None:
+        return china.is_working_day(day)
     return day.weekday() < 5
 
 
@@ -79,9 +101,10 @@ def previous_workday(day: dt.date) -> dt.date:
     return workdays_between(day - dt.timedelta(days=_LOOKAHEAD), day - _ONE_DAY)[-1]
 
 
-def unconfigured_years(start: dt.date, end: dt.date) -> list[int]:
-    """Years in the span whose holidays neither chinese-calendar nor an admin override covers."""
-    missing = [year for year in range(start.year, end.year + 1) if not has_official_data(year)]
+def estimated_years(start: dt.date, end: dt.date) -> list[int]:
+    """Years in the span whose holidays no package knows as announced and no admin override
+    covers: their working days are computed (lunar holidays, no make-up days)."""
+    missing = [year for year in range(start.year, end.year + 1) if not is_announced(year)]
     if not missing:
         return []
     configured = set(

@@ -3,7 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
-from duban.core.calendar import unconfigured_years
+from duban.core.calendar import estimated_years
 from duban.core.navigation import nav_for
 
 
@@ -16,5 +16,5 @@ def shell(request) -> dict:
     horizon = today + dt.timedelta(days=settings.CALENDAR_HORIZON_DAYS)
     return {
         "nav_items": nav_for(user, request.path),
-        "calendar_unconfigured_years": unconfigured_years(today, horizon),
+        "calendar_estimated_years": estimated_years(today, horizon),
     }
