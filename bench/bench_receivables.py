@@ -294,8 +294,9 @@ def import_export_resource():
 
     from duban.org.choices import Role
     from duban.org.models import Team, User
+    from duban.partners.models import Partner
     from duban.receivables.choices import Category, ReceivableStatus
-    from duban.receivables.models import Customer, Receivable
+    from duban.receivables.models import Receivable
 
     class NameWidget(widgets.ForeignKeyWidget):
         def __init__(self, model, field, queryset=None):
@@ -333,7 +334,7 @@ def import_export_resource():
 
     class ReceivableResource(resources.ModelResource):
         number = field("number", "单号", text())
-        customer = field("customer", "客户名称", NameWidget(Customer, "name"))
+        customer = field("customer", "客户名称", NameWidget(Partner, "name"))
         team = field("team", "团队", NameWidget(Team, "name"))
         lead = field(
             "lead", "负责主管", NameWidget(User, "name", User.objects.filter(role=Role.LEAD))
@@ -891,7 +892,7 @@ def markdown(report: dict) -> str:
         f"- Database: {db['version']} ({db['size_bytes'] / 2**20:,.0f} MiB"
         f"{', ANALYZEd' if db['analyzed'] else ', no ANALYZE statistics'}); "
         f"{rows['Receivable']:,} receivables ({rows['Receivable (open)']:,} open), "
-        f"{rows['Customer']:,} customers, {rows['Team']} teams",
+        f"{rows['Partner']:,} customers, {rows['Team']} teams",
         f"- Import file: {report['file']['path']} ({report['file']['bytes'] / 2**20:.1f} MiB, "
         f"{IMPORT_ROWS:,} rows × 15 columns)",
         "- Every measurement runs in a fresh child process; peak RSS is that process's "

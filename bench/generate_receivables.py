@@ -195,8 +195,8 @@ class Generator:
         self.team_lead = {team.pk: lead for team, lead in zip(teams, leads, strict=True)}
 
     def customers(self) -> None:
+        from duban.partners.models import Partner
         from duban.receivables.choices import Condition
-        from duban.receivables.models import Customer
 
         rng = self.rng
         names: set[str] = set()
@@ -214,7 +214,7 @@ class Generator:
             names.add(name)
             roll = rng.random()
             customers.append(
-                Customer(
+                Partner(
                     name=name,
                     code=f"C{len(customers) + 1:05d}",
                     credit_days=rng.choice([0, 30, 30, 45, 60, 90]),
@@ -226,7 +226,7 @@ class Generator:
                     else Condition.NORMAL,
                 )
             )
-        insert(Customer, customers)
+        insert(Partner, customers)
         self.customer_list = customers
         self.home_team = self.home_teams(len(customers))
 
@@ -374,14 +374,14 @@ def load_generator(seed: int, log=print) -> Generator:
     """A generator whose organisation and customers are those already in the database (the
     same seed made them), so the import file can be written again without regenerating."""
     from duban.org.models import Team, User
-    from duban.receivables.models import Customer
+    from duban.partners.models import Partner
 
     generator = Generator(seed, log=log)
     generator.teams = list(Team.objects.order_by("pk"))
     by_team = dict(Team.leads.through.objects.values_list("team_id", "user_id"))
     users = User.objects.in_bulk(by_team.values())
     generator.team_lead = {team: users[user] for team, user in by_team.items()}
-    generator.customer_list = list(Customer.objects.order_by("pk"))
+    generator.customer_list = list(Partner.objects.order_by("pk"))
     generator.home_team = generator.home_teams(len(generator.customer_list))
     return generator
 
@@ -421,12 +421,13 @@ def generate(seed: int = 2026, receivables: int = RECEIVABLES, log=print) -> dic
 def row_counts() -> dict[str, int]:
     from duban.core.models import ImportBatch
     from duban.org.models import BusinessLine, Team, User
-    from duban.receivables.models import Customer, Receivable
+    from duban.partners.models import Partner
+    from duban.receivables.models import Receivable
     from duban.supervision.models import TableVersion
 
     counts = {
         model.__name__: model.objects.count()
-        for model in [User, BusinessLine, Team, Customer, Receivable, TableVersion, ImportBatch]
+        for model in [User, BusinessLine, Team, Partner, Receivable, TableVersion, ImportBatch]
     }
     counts["Receivable (open)"] = Receivable.objects.open().count()
     return counts

@@ -59,9 +59,10 @@ def add_receivables(c: SimpleNamespace) -> None:
     import datetime as dt
     from decimal import Decimal
 
-    from duban.receivables.models import Customer, Receivable
+    from duban.partners.models import Partner
+    from duban.receivables.models import Receivable
 
-    c.customer_a = Customer.objects.create(name="甲公司", credit_days=30)
+    c.customer_a = Partner.objects.create(name="甲公司", credit_days=30)
     c.receivable_a = Receivable.objects.create(
         number="INV-A-001",
         customer=c.customer_a,

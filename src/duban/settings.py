@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "duban.org",
     "duban.notify",
     "duban.supervision",
+    "duban.partners",
     "duban.receivables",
     "django.contrib.admin",
     "django.contrib.auth",

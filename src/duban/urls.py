@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("duban.org.urls")),
     path("supervision/", include("duban.supervision.urls")),
+    path("partners/", include("duban.partners.urls")),
     path("receivables/", include("duban.receivables.urls")),
     path("admin/", admin.site.urls),
 ]

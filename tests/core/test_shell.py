@@ -52,6 +52,7 @@ class ShellTests(BaseTestCase):
                 "/supervision/checkins/",
                 "/supervision/rules/",
                 "/receivables/",
+                "/partners/",
                 "/org/teams/",
                 "/org/employees/",
             ],

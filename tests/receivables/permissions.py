@@ -21,17 +21,6 @@ EXPECTATIONS = [
     Expect("receivables:version_list", signed_in(member_a=403)),
     Expect("receivables:version_detail", signed_in(404, member_a=403), kwargs=lambda c: {"pk": 0}),
     Expect(
-        "receivables:customer_detail",
-        signed_in(other_supervisor=404, lead_b=404, member_a=404),
-        kwargs=pk("customer_a"),
-    ),
-    Expect(
-        "receivables:condition_note_add",
-        signed_in(302, other_supervisor=404, lead_b=404, member_a=404),
-        kwargs=pk("customer_a"),
-        method="post",
-    ),
-    Expect(
         "receivables:receivable_detail",
         signed_in(**HIDDEN),
         kwargs=pk("receivable_a"),

@@ -5,16 +5,17 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from duban.partners.models import Partner
 from duban.receivables.aging import aging_table, bucket_of, with_bucket
 from duban.receivables.choices import AgingBasis, Bucket
-from duban.receivables.models import Customer, Receivable, Settings
+from duban.receivables.models import Receivable, Settings
 from tests.base import BaseTestCase
 
 TODAY = dt.date(2026, 6, 30)
 
 
 def receivable(team, number, *, due=None, invoice=None, amount="100.00", paid="0.00", **extra):
-    customer, _ = Customer.objects.get_or_create(name=extra.pop("customer", "乙公司"))
+    customer, _ = Partner.objects.get_or_create(name=extra.pop("customer", "乙公司"))
     amount, paid = Decimal(amount), Decimal(paid)
     return Receivable.objects.create(
         number=number,
@@ -284,7 +285,7 @@ class ReceivablePageTests(BaseTestCase):
 
     def test_a_condition_note_sets_the_customer_condition(self):
         self.client.force_login(self.supervisor)
-        url = reverse("receivables:condition_note_add", args=[self.customer_a.pk])
+        url = reverse("partners:condition_note_add", args=[self.customer_a.pk])
         self.client.post(
             url, {"date": "2026-03-01", "condition": "risky", "note": "法人变更，拖欠供应商"}
         )

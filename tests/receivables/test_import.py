@@ -20,8 +20,9 @@ from duban.core.services import (
     import_recheck,
     import_stage,
 )
+from duban.partners.models import Partner
 from duban.receivables.importers import ReceivableImporter, TableImporter
-from duban.receivables.models import Customer, Receivable
+from duban.receivables.models import Receivable
 from duban.supervision.models import TableVersion
 from tests.base import BaseTestCase
 
@@ -65,7 +66,7 @@ class ImportTests(BaseTestCase):
             (second.amount, second.paid, second.outstanding),
             (Decimal("125000.00"), Decimal("5000.00"), Decimal("120000.00")),
         )
-        self.assertEqual(set(Customer.objects.values_list("name", flat=True)), {"甲公司", "乙公司"})
+        self.assertEqual(set(Partner.objects.values_list("name", flat=True)), {"甲公司", "乙公司"})
         batch = ImportBatch.objects.get()
         self.assertEqual((batch.status, batch.counts["new"]), ("committed", 2))
 
@@ -82,10 +83,10 @@ class ImportTests(BaseTestCase):
         self.assertIn("第 5 行「负责主管」：王立霞 不是 电销一组 的主管", messages)
         self.assertTrue(any(m.startswith("第 6 行「团队」") for m in messages))  # not lead_a's team
         self.assertIn('第 7 行「金额（元）」：无法识别的金额 "abc"', messages)
-        before = (Receivable.objects.count(), Customer.objects.count())
+        before = (Receivable.objects.count(), Partner.objects.count())
         with self.assertRaises(AssertionError):
             self.commit(csv(*GOOD, *bad))
-        self.assertEqual((Receivable.objects.count(), Customer.objects.count()), before)
+        self.assertEqual((Receivable.objects.count(), Partner.objects.count()), before)
 
     def test_errors_come_in_row_then_column_order_and_a_bad_cell_is_not_also_empty(self):
         data = (

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from duban.receivables.choices import Condition
+from duban.partners.choices import Condition
 from tests.base import BaseTestCase
 
 
@@ -12,7 +12,8 @@ class CustomerPageTests(BaseTestCase):
         self.customer_a.save()
         self.client.force_login(self.supervisor)
         response = self.client.get(self.customer_a.get_absolute_url())
-        table = response.context["table"]
+        (_, section), *_ = response.context["sections"]
+        table = section["table"]
         self.assertNotIn("customer", [column.name for column in table.columns])
         self.assertEqual([row.record for row in table.rows], [self.receivable_a])
         self.assertEqual(response.context["note_form"]["condition"].value(), Condition.WATCH)

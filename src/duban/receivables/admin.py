@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from duban.core.forms import VersionedAdminMixin
-from duban.receivables.models import Customer, Receivable, Settings
+from duban.receivables.models import Receivable, Settings
 
 
 @admin.register(Settings)
@@ -14,13 +14,6 @@ class SettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Customer)
-class CustomerAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "code", "credit_days", "fixed_partner", "condition"]
-    list_filter = ["condition", "fixed_partner"]
-    search_fields = ["name", "code"]
 
 
 @admin.register(Receivable)

@@ -26,8 +26,7 @@ class ReceivablesConfig(AppConfig):
         from django.db.models.signals import pre_save
 
         from duban.core.history import keep_baseline_before_save
-        from duban.receivables.models import Customer, Receivable
+        from duban.receivables.models import Receivable
 
         # imports write these in bulk, without history: the first later save keeps a baseline
-        for model in (Customer, Receivable):
-            pre_save.connect(keep_baseline_before_save, sender=model, dispatch_uid=model.__name__)
+        pre_save.connect(keep_baseline_before_save, sender=Receivable, dispatch_uid="Receivable")

@@ -10,14 +10,6 @@ class Category(models.TextChoices):
     IN_SALE = "in_sale", _("售中货款")
 
 
-class Condition(models.TextChoices):
-    """A payer's business condition as the supervisor knows it (S-AR-4, S-AR-5)."""
-
-    NORMAL = "normal", _("正常")
-    WATCH = "watch", _("关注")
-    RISKY = "risky", _("风险")
-
-
 class ReceivableStatus(models.TextChoices):
     OPEN = "open", _("未结清")
     SETTLED = "settled", _("已结清")

@@ -13,11 +13,11 @@ from duban.core.demo import DemoCompany
 from duban.core.exporting import write_xlsx
 from duban.core.services import import_commit, import_preview
 from duban.org.choices import TeamKind
-from duban.receivables.choices import Category, Condition, ReceivableStatus
+from duban.partners.choices import Condition
+from duban.partners.models import ConditionNote, Partner
+from duban.receivables.choices import Category, ReceivableStatus
 from duban.receivables.importers import TableImporter
 from duban.receivables.models import (
-    ConditionNote,
-    Customer,
     DunningAction,
     Payment,
     PlanLine,
@@ -57,14 +57,14 @@ def build(company: DemoCompany) -> None:
     _payments_plans_and_actions(company, supervisor)
 
 
-def _customers(company) -> list[Customer]:
+def _customers(company) -> list[Partner]:
     rng, names = company.rng, set()
     while len(names) < CUSTOMERS:
         names.add(
             rng.choice(PREFIXES) + rng.choice(SUFFIXES) + rng.choice(["有限公司", "股份有限公司"])
         )
-    customers = Customer.objects.bulk_create(
-        Customer(
+    customers = Partner.objects.bulk_create(
+        Partner(
             name=name,
             credit_days=rng.choice([30, 45, 60, 90]),
             fixed_partner=rng.random() < 0.2,

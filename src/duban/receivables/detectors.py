@@ -9,7 +9,8 @@ from django.db.models import DecimalField, Exists, Max, OuterRef, Q, Subquery, S
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from duban.receivables.choices import Category, Condition
+from duban.partners.choices import Condition
+from duban.receivables.choices import Category
 from duban.receivables.models import (
     DunningAction,
     Payment,

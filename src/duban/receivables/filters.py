@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.org.choices import Role
 from duban.org.models import Team, User
+from duban.partners.models import Partner
 from duban.receivables.aging import overdue_q, with_bucket
 from duban.receivables.choices import Bucket, Category, ReceivableStatus
-from duban.receivables.models import Customer, Receivable
+from duban.receivables.models import Receivable
 
 ALL = _("全部")
 YES_NO = forms.Select(choices=[("", ALL), ("true", _("是")), ("false", _("否"))])
@@ -37,7 +38,7 @@ class ReceivableFilterSet(django_filters.FilterSet):
     )
     # set by links (a customer's page, the aging report): a company may have thousands
     customer = django_filters.ModelChoiceFilter(
-        label=_("客户"), queryset=Customer.objects.none(), widget=forms.HiddenInput
+        label=_("客户"), queryset=Partner.objects.none(), widget=forms.HiddenInput
     )
     category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ReceivableStatus.choices)
@@ -74,7 +75,7 @@ class ReceivableFilterSet(django_filters.FilterSet):
         self.filters["team"].queryset = Team.objects.visible_to(user).select_related("line")
         leads = User.objects.filter(role=Role.LEAD, led_teams__in=self.filters["team"].queryset)
         self.filters["lead"].queryset = leads.distinct().order_by("name")
-        self.filters["customer"].queryset = Customer.objects.visible_to(user)
+        self.filters["customer"].queryset = Partner.objects.visible_to(user)
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from duban.core.forms import DATE, VersionedModelForm
 from duban.core.models import MONEY as MONEY_COLUMN
 from duban.org.models import Team, User
-from duban.receivables.models import ConditionNote, DunningAction, Payment, PlanLine, Receivable
+from duban.receivables.models import DunningAction, Payment, PlanLine, Receivable
 
 MONEY = {**MONEY_COLUMN, "localize": True}
 
@@ -78,13 +78,6 @@ class ActionForm(forms.ModelForm):
         if bool(cleaned.get("promised_date")) != bool(cleaned.get("promised_amount")):
             raise forms.ValidationError(_("承诺付款日和承诺金额请一起填写"))
         return cleaned
-
-
-class ConditionNoteForm(forms.ModelForm):
-    class Meta:
-        model = ConditionNote
-        fields = ["date", "condition", "note"]
-        widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
 
 
 class UploadForm(forms.Form):

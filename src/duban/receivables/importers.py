@@ -16,9 +16,10 @@ from duban.core.history import import_reason, keep_baselines, record_bulk_change
 from duban.core.importing import Column, Importer, Preview, Row, RowError
 from duban.core.parsing import ParseError, normalize_text, parse_date, parse_money, parse_text
 from duban.org.models import Team
+from duban.partners.models import Partner
 from duban.receivables.aging import bucket_of
 from duban.receivables.choices import Category, ReceivableStatus
-from duban.receivables.models import Customer, Receivable, Settings
+from duban.receivables.models import Receivable, Settings
 from duban.receivables.supervised import AR_TABLE
 from duban.supervision.services import TableDiff, previous_versions, table_versions_record
 
@@ -64,7 +65,7 @@ DEFAULTS = [
 
 
 def _customer_ids(names: set[str]) -> dict[str, int]:
-    found = Customer.objects.filter(name__in=one_parameter(sorted(names)))
+    found = Partner.objects.filter(name__in=one_parameter(sorted(names)))
     return dict(found.values_list("name", "pk"))
 
 
@@ -239,8 +240,8 @@ class ReceivableImporter(Importer):
         names = preview.distinct("customer")
         known = _customer_ids(names)
         if new_names := names - set(known):
-            new = [Customer(name=name) for name in sorted(new_names)]
-            Customer.objects.bulk_create(new, batch_size=CHUNK)
+            new = [Partner(name=name) for name in sorted(new_names)]
+            Partner.objects.bulk_create(new, batch_size=CHUNK)
             known = _customer_ids(names)
         new = progress.track(preview.new, "write", len(preview.new))
         insert_rows(  # as the kept rows are decoded: the database is at work meanwhile

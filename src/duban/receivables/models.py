@@ -12,7 +12,8 @@ from duban.core.urls import detail_url
 from duban.org.choices import Role
 from duban.org.models import Team, User
 from duban.org.scoping import scope
-from duban.receivables.choices import AgingBasis, Category, Condition, ReceivableStatus
+from duban.partners.models import Partner
+from duban.receivables.choices import AgingBasis, Category, ReceivableStatus
 from duban.supervision.choices import Channel
 
 HALF_FEN = Decimal("0.005")
@@ -30,60 +31,6 @@ class ReceivableQuerySet(models.QuerySet):
         return self.filter(status=ReceivableStatus.OPEN)
 
 
-class CustomerQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Admin and executives see every customer; others those they have receivables with."""
-        if not user.is_authenticated or not user.is_active or user.role == Role.MEMBER:
-            return self.none()
-        if user.sees_all:
-            return self.all()
-        return self.filter(receivables__in=Receivable.objects.visible_to(user)).distinct()
-
-
-class Customer(VersionedModel):
-    """A payer: credit terms, whether a fixed partner, and its business condition."""
-
-    name = models.CharField(_("客户名称"), max_length=100, unique=True)
-    code = models.CharField(_("客户编码"), max_length=40, blank=True)
-    credit_days = models.PositiveIntegerField(_("账期（天）"), default=0)
-    fixed_partner = models.BooleanField(_("固定合作单位"), default=False)
-    condition = models.CharField(
-        _("经营状况"), max_length=10, choices=Condition, default=Condition.NORMAL
-    )
-
-    objects = CustomerQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("客户")
-        verbose_name_plural = _("客户")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return detail_url("receivables:customer_detail", self.pk)
-
-
-class ConditionNote(models.Model):
-    """A dated note on a customer's business condition (what was learnt, from whom)."""
-
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notes")
-    date = models.DateField(_("日期"))
-    condition = models.CharField(_("经营状况"), max_length=10, choices=Condition)
-    note = models.TextField(_("情况"))
-    by = models.ForeignKey(User, verbose_name=_("记录人"), on_delete=models.SET_NULL, null=True)
-
-    class Meta:
-        ordering = ["-date", "-pk"]
-        verbose_name = _("经营状况记录")
-        verbose_name_plural = _("经营状况记录")
-
-    def __str__(self) -> str:
-        return f"{self.customer} {self.date}"
-
-
 class Receivable(VersionedModel):
     """One amount owed (应收款): an invoice, a retention, a prepayment or an in-sale payment."""
 
@@ -93,7 +40,7 @@ class Receivable(VersionedModel):
     # the composite indexes below start with these columns: no index of their own, which
     # every insert of a large import would also have to maintain
     customer = models.ForeignKey(
-        Customer,
+        Partner,
         verbose_name=_("客户"),
         on_delete=models.PROTECT,
         related_name="receivables",

@@ -1,4 +1,4 @@
-"""Writes on receivables: payments, collection plans, dunning actions, customer condition."""
+"""Writes on receivables: payments, collection plans, dunning actions."""
 
 import datetime as dt
 from decimal import Decimal
@@ -11,8 +11,6 @@ from duban.core.transitions import TransitionError
 from duban.receivables.choices import ReceivableStatus
 from duban.receivables.models import (
     EDITORS,
-    ConditionNote,
-    Customer,
     DunningAction,
     Payment,
     PlanLine,
@@ -59,18 +57,3 @@ def plan_line_add(*, receivable: Receivable, by, planned_date, amount, rhythm=""
 def action_add(*, receivable: Receivable, by, **fields) -> DunningAction:
     _require_editor(by)
     return DunningAction.objects.create(receivable=receivable, by=by, **fields)
-
-
-def condition_note_add(*, customer: Customer, by, date, condition, note) -> ConditionNote:
-    """A dated note on the payer's condition; the latest note sets the customer's condition."""
-    _require_editor(by)
-    with transaction.atomic():
-        entry = ConditionNote.objects.create(
-            customer=customer, date=date, condition=condition, note=note, by=by
-        )
-        latest = customer.notes.order_by("-date", "-pk").first()
-        if latest.pk == entry.pk and customer.condition != condition:
-            customer.condition = condition
-            customer.version += 1
-            customer.save(update_fields=["condition", "version"])
-    return entry

@@ -16,17 +16,15 @@ from duban.core.services import StaleEditError
 from duban.core.transitions import TransitionError
 from duban.org.choices import Role
 from duban.receivables import selectors, services
-from duban.receivables.aging import aging_table
 from duban.receivables.choices import Bucket, ReceivableStatus
 from duban.receivables.filters import ReceivableFilterSet
 from duban.receivables.forms import (
     ActionForm,
-    ConditionNoteForm,
     PaymentForm,
     PlanLineForm,
     ReceivableForm,
 )
-from duban.receivables.models import EDITORS, Customer, Receivable, Settings
+from duban.receivables.models import EDITORS, Receivable, Settings
 from duban.receivables.supervised import AR_TABLE
 from duban.receivables.tables import EXPORT_COLUMNS, ReceivableTable
 from duban.supervision.models import TableVersion
@@ -128,51 +126,6 @@ def receivable_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     else:
         messages.success(request, success)
     return redirect(receivable)
-
-
-@login_required
-def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_object_for_user(Customer, request.user, pk=pk)
-    receivables = selectors.receivables_for(request.user).filter(customer=customer)
-    settings = Settings.current()
-    exposure = aging_table(
-        receivables.open(), today=timezone.localdate(), basis=settings.aging_basis
-    )
-    table = ReceivableTable(receivables, exclude=["customer"])  # the page is the customer's
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    context = {
-        "customer": customer,
-        "exposure": exposure[0] if exposure else None,
-        "buckets": Bucket.choices,
-        "table": table,
-        "actions": _recent(receivables, "actions"),
-        "plan_lines": _recent(receivables, "plan_lines"),
-        "notes": customer.notes.select_related("by"),
-        "note_form": ConditionNoteForm(
-            initial={"date": timezone.localdate(), "condition": customer.condition}
-        ),
-        "can_edit": request.user.role in EDITORS,
-        "history": history_of(customer),
-    }
-    return render(request, "receivables/customer_detail.html", context)
-
-
-def _recent(receivables, relation):
-    model = Receivable._meta.get_field(relation).related_model
-    return model.objects.filter(receivable__in=receivables).select_related("receivable", "by")[:30]
-
-
-@login_required
-@require_POST
-def condition_note_add(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_object_for_user(Customer, request.user, pk=pk)
-    form = ConditionNoteForm(request.POST)
-    if form.is_valid():
-        services.condition_note_add(customer=customer, by=request.user, **form.cleaned_data)
-        messages.success(request, _("已记录经营状况。"))
-    else:
-        messages.error(request, _("请填写日期、经营状况和情况说明。"))
-    return redirect(customer)
 
 
 GROUP_CHOICES = [("team", _("团队")), ("lead", _("主管")), ("customer", _("客户"))]

@@ -115,7 +115,8 @@ def per_team(
 class SubjectKind:
     """Objects of one model that supervision records can be about.
 
-    ``team_path`` leads from the object to its team (for scoping and the check-in's team);
+    ``team_path`` leads from the object to its team (for scoping and the check-in's team),
+    or is None for objects of no one team (a partner);
     ``lead`` gives the responsible lead's user id (or None). For follow-up rules that follow
     items of this kind, ``items(today)`` are the objects to follow and ``dates(obj, start,
     end, workdays)`` the working days to follow each on, or None to use the rule's cadence;
@@ -125,13 +126,15 @@ class SubjectKind:
     name: str  # "app_label.model"
     model: type[models.Model]
     label: str
-    team_path: str = "team"
+    team_path: str | None = "team"
     lead: Callable[[models.Model], int | None] | None = None
     items: Callable[[dt.date], models.QuerySet] | None = None
     dates: Callable[..., list[dt.date] | None] | None = None
     cadence_label: Callable[[models.Model], str] | None = None
 
     def team_id(self, obj) -> int | None:
+        if self.team_path is None:
+            return None
         target = obj
         for part in self.team_path.split("__")[:-1]:
             target = getattr(target, part)
