@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "django_filters",
     "django_tables2",
     "simple_history",
@@ -143,15 +145,12 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
-# The progress of long work (a large import) is shared by every web process through files.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "progress": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": DATA_DIR / "progress",
-        "OPTIONS": {"MAX_ENTRIES": 10_000},  # a run's entries go when it ends
-    },
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (a large import) is queued in the database and run by `duban worker`, on
+# this or any other machine that reaches the same database; its progress is kept there too.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 # Uploads larger than this are checked and imported in the background, with a progress bar;
 # smaller ones (a usual table of a few thousand rows) at once, within the request.
 IMPORT_BACKGROUND_BYTES = 256 * 1024

@@ -2,12 +2,14 @@
 the risk is on the supervisor's agenda → a plan is demanded (issue 4)."""
 
 import datetime as dt
+import threading
 import unittest
 from pathlib import Path
 
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
 
 from duban.supervision.models import Plan
 from duban.supervision.tick import tick
@@ -68,12 +70,26 @@ class ReceivablesJourneyTests(BrowserTestCase):
 )
 @override_settings(MEDIA_ROOT=scratch_folder("duban-e2e-media-"), IMPORT_BACKGROUND_BYTES=0)
 class BackgroundImportJourneyTests(BrowserTestCase):
-    """A large table: the page shows the progress of the check and of the import, then moves on
-    by itself. (SQLite's in-memory test database cannot serve a live server and a worker
-    thread at once, so this runs on PostgreSQL.)"""
+    """A large table: a worker checks and imports it while the page shows the progress, then
+    the page moves on by itself. (SQLite's in-memory test database cannot serve a live server
+    and a worker thread at once, so this runs on PostgreSQL.)"""
 
     def setUp(self):
         self.cast = make_cast()
+        self.worker = Worker(
+            queue_names=["default"],
+            interval=0.2,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="e2e",
+            excluded_queue_names=[],
+        )
+        thread = threading.Thread(target=self.worker.run, daemon=True)  # `duban worker`
+        thread.start()
+        self.addCleanup(thread.join, 10)
+        self.addCleanup(setattr, self.worker, "running", False)
 
     def test_a_large_table_shows_progress_and_lands(self):
         due = timezone.localdate() + dt.timedelta(days=30)

@@ -6,14 +6,14 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
-from duban.core import jobs
-from duban.core.import_views import batch_progress
 from duban.core.models import ImportBatch
+from duban.core.tasks import imports_recover
 from duban.receivables.models import Receivable
 from duban.supervision.models import TableVersion
 from tests.base import BaseTestCase, make_cast
@@ -136,7 +136,9 @@ class ImportPageTests(BaseTestCase):
 
     def test_the_page_shows_the_progress_of_a_running_check(self):
         batch = self.running(ImportBatch.Status.CHECKING)
-        batch_progress(batch)("check", 500, 2000, force=True)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            progress={"stage": "check", "done": 500, "total": 2000}, beat=timezone.now()
+        )
         page = self.client.get(reverse("receivables:import_preview", args=[batch.pk]))
         self.assertContains(page, "逐行检查")
         self.assertContains(page, "500 / 2,000 行")
@@ -177,27 +179,33 @@ class ImportPageTests(BaseTestCase):
         upload(self.client, csv(*GOOD))
         batch = ImportBatch.objects.get(uploaded_by=self.lead_a)
         started = timezone.now() - dt.timedelta(minutes=minutes_ago)
-        ImportBatch.objects.filter(pk=batch.pk).update(status=status, started_at=started)
-        if minutes_ago:  # and no news since
-            batch_progress(batch).clear()
+        ImportBatch.objects.filter(pk=batch.pk).update(  # and no news since
+            status=status, started_at=started, progress={"stage": "read"}, beat=None
+        )
         batch.refresh_from_db()
         return batch
 
 
+def run_worker() -> None:
+    """What `duban worker --batch` does: take every queued task, then stop."""
+    call_command("worker", batch=True, verbosity=0)
+
+
 @override_settings(IMPORT_BACKGROUND_BYTES=0)
 class BackgroundImportTests(TransactionTestCase):
-    """A large file: checked and imported in a thread while the page polls its progress."""
+    """A large file: checked and imported by `duban worker` while the page polls its progress."""
 
     def test_check_and_commit_run_in_the_background(self):
         cast = make_cast()
         self.client.force_login(cast.lead_a)
         response = upload(self.client, csv(*GOOD))
         batch = ImportBatch.objects.get(uploaded_by=cast.lead_a)
-        jobs.wait(timeout=60)
+        self.assertContains(self.client.get(response.url), "排队等待后台处理")
+        run_worker()
         self.assertContains(self.client.get(response.url), "全部行检查通过")
         committed = self.client.post(reverse("receivables:import_commit", args=[batch.pk]))
         self.assertRedirects(committed, response.url, fetch_redirect_response=False)
-        jobs.wait(timeout=60)
+        run_worker()
         bar = self.client.get(reverse("receivables:import_progress", args=[batch.pk]))
         self.assertEqual(bar["HX-Redirect"], reverse("receivables:version_list"))
         self.assertEqual(Receivable.objects.filter(number__startswith="INV-00").count(), 2)
@@ -210,12 +218,36 @@ class BackgroundImportTests(TransactionTestCase):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         upload(self.client, csv(*GOOD))
         batch = ImportBatch.objects.get(uploaded_by=cast.lead_a)
-        jobs.wait(timeout=60)
+        run_worker()
         Receivable.objects.create(  # someone enters one of its numbers meanwhile
             number="INV-001", customer=cast.customer_a, team=cast.team_a, amount=1, outstanding=1
         )
         self.client.post(reverse("receivables:import_commit", args=[batch.pk]))
-        jobs.wait(timeout=60)
+        run_worker()
         batch.refresh_from_db()
         self.assertEqual(batch.status, ImportBatch.Status.FAILED)
         self.assertTrue(batch.error.startswith("Writing conflicted"), batch.error)
+
+    def test_a_background_import_survives_a_worker_restart(self):
+        cast = make_cast()
+        self.client.force_login(cast.lead_a)
+        response = upload(self.client, csv(*GOOD))
+        batch = ImportBatch.objects.get(uploaded_by=cast.lead_a)
+        # a worker took the check and was killed (kill -9) before it ended: no sign of life
+        stale = timezone.now() - dt.timedelta(minutes=10)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            started_at=stale, progress={"stage": "check", "done": 0, "total": 2}, beat=stale
+        )
+        self.assertContains(self.client.get(response.url), "检查中断")
+        run_worker()  # a new worker starts: it takes the check up again, and runs it
+        self.assertContains(self.client.get(response.url), "全部行检查通过")
+        self.client.post(reverse("receivables:import_commit", args=[batch.pk]))
+        ImportBatch.objects.filter(pk=batch.pk).update(  # killed during the commit too
+            started_at=stale, progress={"stage": "write"}, beat=stale
+        )
+        self.assertEqual(imports_recover()["imports_abandoned"], 1)
+        batch.refresh_from_db()
+        self.assertEqual(batch.status, ImportBatch.Status.FAILED)
+        self.assertIn("没有写入任何数据", batch.error)
+        self.assertFalse(Receivable.objects.filter(number__startswith="INV-00").exists())
+        self.assertContains(self.client.get(response.url), "重新检查")

@@ -3,7 +3,7 @@
 An area declares one ``ImportFlow`` and includes ``flow.urls()`` in its urls.py. The flow
 keeps the upload as an ImportBatch, so the preview and the commit read the same file, and
 only its uploader can go on with it. A large file is checked and imported in the background
-(duban.core.jobs) while its page shows the progress; a small one at once.
+by `duban worker` (duban.core.tasks) while its page shows the progress; a small one at once.
 """
 
 import datetime as dt
@@ -22,22 +22,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from duban.core import jobs
 from duban.core.access import get_object_for_user
 from duban.core.exporting import ExportColumn, xlsx_response
-from duban.core.importing import MappingRequired
 from duban.core.models import ImportBatch
-from duban.core.progress import Progress
+from duban.core.progress import QUEUED, is_lost, waiting_long
 from duban.core.services import (
     ImportAlreadyDone,
     import_abandon,
-    import_apply,
-    import_check,
     import_claim,
     import_recheck,
     import_stage,
 )
-from duban.core.tabular import TabularError
+from duban.core.tasks import enqueue_import, importer_path, run_now
 
 ERROR_COLUMNS = [
     ExportColumn("行号", lambda e: e[0], kind="number", width=8),
@@ -78,29 +74,16 @@ class ImportFlow:
         self._allow(request.user)
         return get_object_for_user(ImportBatch, request.user, pk=pk, kind=self.kind)
 
-    def _start(self, request, batch, work: Callable) -> None:
-        """Run ``work(importer, batch, progress)`` for the run just claimed: in the background
-        for a large file, in the user's language. The work gets its own copy of the batch,
-        which the request goes on reading."""
-        importer = self.importer(request.user, batch.options)
-        progress, language = batch_progress(batch), translation.get_language()
-
-        def run():
-            with translation.override(language):
-                try:
-                    work(importer, ImportBatch.objects.get(pk=batch.pk), progress)
-                finally:
-                    progress.clear()
-
-        jobs.start(
-            run,
-            background=batch.file.size > settings.IMPORT_BACKGROUND_BYTES,
-            name=f"import-{batch.pk}",
-            beat=progress.beat,
-        )
+    def _start(self, batch, stage: str) -> None:
+        """Run the stage (check or apply) of the run just claimed: queued for a worker for a
+        large file, at once for a small one."""
+        if batch.file.size > settings.IMPORT_BACKGROUND_BYTES:
+            enqueue_import(batch, stage=stage)
+        else:
+            run_now(batch, stage=stage)
 
     def _check(self, request, batch) -> None:
-        self._start(request, batch, _check)
+        self._start(batch, "check")
 
     # --- views ------------------------------------------------------------------------------
 
@@ -118,6 +101,8 @@ class ImportFlow:
                 kind=self.kind,
                 by=request.user,
                 options={k: _json(v) for k, v in form.cleaned_data.items()},
+                importer=importer_path(self.importer),
+                language=translation.get_language(),
             )
             self._check(request, batch)
             return redirect(self.url("import_preview", batch.pk))
@@ -133,7 +118,7 @@ class ImportFlow:
         batch = self._batch(request, pk)
         if request.method == "POST":  # check again: with the user's column mapping, after a
             mapping = {int(k): v for k, v in request.POST.items() if k.isdigit()}  # refused
-            lost = batch.status == ImportBatch.Status.CHECKING and self._lost(batch)  # commit,
+            lost = batch.status == ImportBatch.Status.CHECKING and is_lost(batch)  # commit,
             if import_recheck(batch, mapping=mapping or None, lost=lost):  # or a lost check
                 self._check(request, batch)
             return redirect(self.url("import_preview", batch.pk))
@@ -146,8 +131,9 @@ class ImportFlow:
     def _context(self, batch) -> dict:
         context = {"flow": self, "batch": batch, "report": batch.report}
         if batch.status in RUNNING:
-            context["lost"] = self._lost(batch)
+            context["lost"] = is_lost(batch)
             context["news"] = _news(batch)
+            context["waiting_long"] = waiting_long(batch)
         elif batch.status == ImportBatch.Status.PREVIEWED and "mapping_error" in batch.report:
             from duban.core.forms import MappingForm
 
@@ -165,9 +151,6 @@ class ImportFlow:
             ]
         return context
 
-    def _lost(self, batch) -> bool:
-        return batch_progress(batch).lost(batch.started_at.timestamp())
-
     def progress(self, request, pk):
         return login_required(self._progress_view)(request, pk)
 
@@ -175,8 +158,9 @@ class ImportFlow:
         """The progress bar, polled by the page while the work runs; when it is done, the
         page reloads (htmx) to show the outcome."""
         batch = self._batch(request, pk)
-        if batch.status in RUNNING and not self._lost(batch):
+        if batch.status in RUNNING and not is_lost(batch):
             context = {"flow": self, "batch": batch, "news": _news(batch)}
+            context["waiting_long"] = waiting_long(batch)
             return render(request, "core/_import_progress.html", context)
         if batch.status == ImportBatch.Status.COMMITTED:
             _done_message(request, batch)
@@ -188,7 +172,7 @@ class ImportFlow:
 
     def _commit(self, request, pk):
         batch = self._batch(request, pk)
-        if batch.status == ImportBatch.Status.COMMITTING and self._lost(batch):
+        if batch.status == ImportBatch.Status.COMMITTING and is_lost(batch):
             import_abandon(batch)
             return redirect(self.url("import_preview", batch.pk))
         try:
@@ -196,7 +180,7 @@ class ImportFlow:
         except ImportAlreadyDone as exc:
             messages.error(request, str(exc))
             return redirect(self.url("import_preview", batch.pk))
-        self._start(request, batch, _apply)
+        self._start(batch, "apply")
         batch.refresh_from_db()
         if batch.status == ImportBatch.Status.COMMITTED:
             _done_message(request, batch)
@@ -228,6 +212,7 @@ class ImportFlow:
 
 RUNNING = {ImportBatch.Status.CHECKING, ImportBatch.Status.COMMITTING}
 STAGES = {
+    QUEUED: gettext_lazy("排队等待后台处理"),
     "read": gettext_lazy("读取文件"),
     "check": gettext_lazy("逐行检查"),
     "compare": gettext_lazy("与现有数据比对"),
@@ -237,30 +222,14 @@ STAGES = {
 }
 
 
-def batch_progress(batch) -> Progress:
-    """The progress of the batch's current run (its claim's stamp)."""
-    return Progress(f"import-{batch.pk}-{batch.started_at.timestamp():.6f}")
-
-
 def _news(batch) -> dict:
     """The latest progress for the page: stage label, rows done of total, percent."""
-    news = batch_progress(batch).read() or {"stage": "read", "done": 0, "total": 0}
-    total = news["total"]
+    news = batch.progress or {"stage": "read", "done": 0, "total": 0}
+    total = news.get("total", 0)
     return news | {
-        "label": STAGES.get(news["stage"], news["stage"]),
-        "percent": round(100 * news["done"] / total) if total else None,
+        "label": STAGES.get(news.get("stage"), news.get("stage")),
+        "percent": round(100 * news.get("done", 0) / total) if total else None,
     }
-
-
-def _check(importer, batch, progress) -> None:
-    try:
-        import_check(importer=importer, batch=batch, progress=progress)
-    except (TabularError, MappingRequired):
-        pass  # kept on the batch for its page; any other fault is kept too, and logged
-
-
-def _apply(importer, batch, progress) -> None:
-    import_apply(importer=importer, batch=batch, progress=progress)
 
 
 def _done_message(request, batch) -> None:

@@ -78,12 +78,19 @@ class ImportBatch(models.Model):
     )  # [line, column, raw, reason]
     ignored = models.JSONField(_("未导入的列"), default=list, blank=True)
     options = models.JSONField(_("导入选项"), default=dict, blank=True)  # e.g. the as-of date
+    # how a worker rebuilds the importer (its factory's dotted path) and speaks to the user
+    importer = models.CharField(_("导入程序"), max_length=200, blank=True)
+    language = models.CharField(_("语言"), max_length=10, blank=True)
     # what the check found besides counts and errors: {"skipped": lines, "sample": rows}, or
     # {"fatal": why the file cannot be read}, or {"mapping_error", "headers", "mapping"}
     report = models.JSONField(_("检查结果"), default=dict, blank=True)
     started_at = models.DateTimeField(_("开始处理"), default=timezone.now)  # this check/commit
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    # a run in the background: its progress {stage, done, total} and its last sign of life,
+    # written by the worker while it runs (duban.core.progress)
+    progress = models.JSONField(_("进度"), default=dict, blank=True)
+    beat = models.DateTimeField(_("最近心跳"), null=True, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
 

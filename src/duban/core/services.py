@@ -55,13 +55,16 @@ def save_versioned(obj: VersionedModel, *, expected_version: int, fields: list[s
 # An upload is kept as an ImportBatch (CHECKING), checked (PREVIEWED, with its counts, errors
 # and a sample kept on the batch), then claimed (COMMITTING) and written in one transaction
 # (COMMITTED) or not at all (FAILED). The pages run the check and the write in the background
-# for large files (duban.core.jobs). Each claim stamps the batch's ``started_at``, and a run
+# for large files (duban.core.tasks). Each claim stamps the batch's ``started_at``, and a run
 # records its outcome only if the batch is still in the state and stamp it claimed: a check or
 # commit given up as lost, or a second click, can never overwrite what came after it.
 
 
-def import_stage(*, data: bytes, filename: str, kind: str, by, options=None):
-    """Keep an upload as an ImportBatch, before anything is read from it."""
+def import_stage(
+    *, data: bytes, filename: str, kind: str, by, options=None, importer="", language=""
+):
+    """Keep an upload as an ImportBatch, before anything is read from it; ``importer`` (the
+    dotted path of the area's importer factory) lets a worker run it in ``language``."""
     from duban.core.importing import file_hash
     from duban.core.models import ImportBatch
 
@@ -72,6 +75,8 @@ def import_stage(*, data: bytes, filename: str, kind: str, by, options=None):
         sha256=file_hash(data),
         uploaded_by=by,
         options=options or {},
+        importer=importer,
+        language=language,
     )
 
 

@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -30,6 +33,9 @@ class Command(BaseCommand):
             logins = build_demo().logins
         self.print_logins(logins)
         if not no_serve:
+            # the worker for large imports, beside the web server: Ctrl+C stops both (one
+            # process group)
+            subprocess.Popen([sys.executable, "-m", "duban", "worker", "--verbosity", "0"])
             call_command("serve", bind=bind)
 
     def print_logins(self, logins):

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from duban.core.tasks import imports_recover
 from duban.supervision.tick import tick
 
 
@@ -16,13 +17,15 @@ class Command(BaseCommand):
             today = dt.date.fromisoformat(date) if date else None
         except ValueError:
             raise CommandError(f"无法识别的日期 {date!r}，请用 YYYY-MM-DD") from None
-        report = tick(today=today)
+        report = tick(today=today) | imports_recover()
         labels = {
             "checkins_created": "新生成跟进",
             "risks_opened": "新风险",
             "risks_reopened": "复发风险",
             "risks_resolved": "已消除风险",
             "plans_demanded": "自动倒逼方案",
+            "imports_rechecked": "重新检查中断的导入",
+            "imports_abandoned": "中断的导入记为失败",
             "escalated": "升级事项",
             "messages": "新通知",
         }
