@@ -125,3 +125,13 @@ class DemoDeterminismTests(TestCase):
             ]
             transaction.set_rollback(True)
         return description
+
+
+class DemoResetTests(TestCase):
+    def test_a_reset_demo_still_follows_the_seeds_rules(self):
+        from duban.supervision.models import FollowUpRule
+
+        FollowUpRule.objects.all().delete()  # what `duban demo --reset` (a flush) leaves
+        build_demo(TODAY)
+        self.assertTrue(FollowUpRule.objects.filter(is_active=True).exists())
+        self.assertTrue(CheckIn.objects.filter(date=TODAY).exists())

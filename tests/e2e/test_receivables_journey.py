@@ -53,7 +53,7 @@ class ReceivablesJourneyTests(BrowserTestCase):
 
         tick(today=timezone.localdate())  # as cron does
         supervisor = self.sign_in(self.new_page(), "duban")
-        risk = supervisor.get_by_role("link", name="大额应收已逾期：宏达建设有限公司 ¥860,000.00")
+        risk = supervisor.get_by_role("link", name="电销一组 有 1 笔大额应收逾期或临近到期未催款")
         risk.click()
         supervisor.get_by_role("link", name="倒逼方案").click()
         due = timezone.localdate() + dt.timedelta(days=2)

@@ -97,7 +97,7 @@ class DetectorTests(BaseTestCase):
         self.customer_a.save()
         self.assertEqual(
             keys(detectors.risky_customers(TODAY)),
-            [f"ar-risky-customer:{self.customer_a.pk}:team:{self.team_a.pk}"],
+            [f"ar-risky-customer:team:{self.team_a.pk}"],
         )
 
     def test_a_fixed_partners_amount_not_in_plan(self):  # S-AR-5

@@ -19,13 +19,12 @@ from duban.receivables.models import (
     Settings,
 )
 from duban.supervision.choices import Area, RiskLevel
-from duban.supervision.registry import Signal, SignalItem, detector, per_team
+from duban.supervision.registry import SignalItem, detector, per_team
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 LARGE_DUE_SOON_DAYS = 14
 LARGE_QUIET_DAYS = 7
 WARRANTY_NOTICE_DAYS = 7
-EVIDENCE_ROWS = 10
 INVOICED = [Category.HISTORICAL, Category.IN_SALE, Category.FIXED_TERM]
 
 
@@ -192,28 +191,23 @@ def large_amounts(today: dt.date):
 
 @detector("ar_risky_customer", area=Area.RECEIVABLES, seed_ref="S-AR-4")
 def risky_customers(today: dt.date):
-    """A customer marked risky still owes money."""
+    """Customers marked risky still owe money: one risk per team, each customer an item."""
     rows = _open().filter(customer__condition=Condition.RISKY).order_by("customer", "team")
-    groups = defaultdict(list)
+    owed = defaultdict(list)
     for receivable in rows:
-        groups[(receivable.customer, receivable.team)].append(receivable)
-    for (customer, team), items in groups.items():
-        total = sum((r.outstanding for r in items), Decimal(0))
-        yield Signal(
-            key=f"ar-risky-customer:{customer.pk}:team:{team.pk}",
-            level=RiskLevel.RED,
-            title=f"经营风险客户 {customer.name} 仍欠 {_money(total)}",
-            evidence=[
-                f"{r.number} {_money(r.outstanding)} 到期 {r.due_date or '—'}"
-                for r in items[:EVIDENCE_ROWS]
-            ],
-            team_id=team.pk,
-            line_id=team.line_id,
-            subject_label=customer.name,
-            subject_url=customer.get_absolute_url(),
-            subject=customer,
-            items=tuple(_item(r, RiskLevel.RED) for r in items),
-        )
+        owed[(receivable.team, receivable.customer)].append(receivable)
+    items = []
+    for (team, customer), receivables in owed.items():
+        total = sum((r.outstanding for r in receivables), Decimal(0))
+        label = f"{customer.name} 仍欠 {_money(total)}（{len(receivables)} 笔）"
+        url = _list_url(team=team.pk, customer=customer.pk)
+        items.append((team, SignalItem(label, RiskLevel.RED, subject=customer, url=url)))
+    yield from per_team(
+        items,
+        key="ar-risky-customer",
+        title=lambda team, found: f"{team.name} 有 {len(found)} 家经营风险客户仍欠款",
+        url=lambda team: _list_url(team=team.pk),
+    )
 
 
 @detector("ar_partner_not_planned", area=Area.RECEIVABLES, seed_ref="S-AR-5")

@@ -19,6 +19,7 @@ from duban.supervision.choices import (
     Priority,
     RiskLevel,
 )
+from duban.supervision.default_rules import SEED_RULES
 from duban.supervision.models import CheckIn, FollowUpRule, Matter, PlanVersion
 from duban.supervision.tick import checkins_materialize, tick
 
@@ -72,6 +73,11 @@ def finish(company: DemoCompany) -> None:
 
 
 def _assign_rules(company, supervisor) -> None:
+    if not FollowUpRule.objects.exists():  # `duban demo --reset` flushed the seed's rules too
+        FollowUpRule.objects.bulk_create(
+            FollowUpRule(area=area, title=title, cadence=cadence, seed_ref=ref, scope="all")
+            for area, title, cadence, ref in SEED_RULES
+        )
     rules = list(FollowUpRule.objects.all())
     for index, rule in enumerate(rules):
         rule.owner = supervisor
