@@ -72,7 +72,11 @@ def _customers(company) -> list[Partner]:
         )
         for name in sorted(names)
     )
-    for customer in customers:
+    recorded = [c for c in customers if c.condition != Condition.NORMAL]
+    Partner.objects.filter(pk__in=[c.pk for c in recorded]).update(
+        condition_by=company.parts["supervisor"]
+    )
+    for customer in recorded:
         if customer.condition != Condition.NORMAL:
             ConditionNote.objects.create(
                 customer=customer,

@@ -21,6 +21,9 @@ from duban.supervision.tables import RiskTable
 from duban.supervision.views.common import run_action
 
 
+RISK_ITEMS_SHOWN = 500
+
+
 @login_required
 def risk_list(request: HttpRequest) -> HttpResponse:
     if request.user.role == Role.MEMBER:
@@ -39,10 +42,13 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
     risk = get_object_for_user(
-        Risk.objects.select_related("team__line", "raised_by"), request.user, pk=pk
+        Risk.objects.select_related("team__line", "raised_by", "lead"), request.user, pk=pk
     )
     context = {
         "risk": risk,
+        "lead": services.responsible_lead(risk),
+        "items": risk.items.all()[:RISK_ITEMS_SHOWN],
+        "item_count": risk.items.count(),
         "plans": risk.plans.select_related("lead"),
         "is_supervisor": is_supervisor(request.user),
         "history": history_of(risk),
