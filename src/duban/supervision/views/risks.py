@@ -20,7 +20,6 @@ from duban.supervision.scoping import is_supervisor
 from duban.supervision.tables import RiskTable
 from duban.supervision.views.common import run_action
 
-
 RISK_ITEMS_SHOWN = 500
 
 
