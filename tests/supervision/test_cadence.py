@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.test import TestCase
 
-from duban.supervision.cadence import occurrences, parse_numbers
+from duban.supervision.cadence import occurrences, parse_numbers, workdays_before
 from duban.supervision.choices import Cadence
 
 D = dt.date
@@ -46,3 +46,27 @@ class CadenceTests(TestCase):
         self.assertEqual(parse_numbers("4，1、4", 1, 7), [1, 4])
         with self.assertRaises(ValueError):
             parse_numbers("1,8", 1, 7)
+
+
+class WorkdaysBeforeTests(TestCase):
+    """S-LEAD-6: follow up N working days before each of an item's own dates."""
+
+    def test_two_working_days_before_each_cycle(self):
+        reports = [dt.date(2026, 3, 10), dt.date(2026, 3, 24)]  # Tuesdays
+        self.assertEqual(
+            workdays_before(reports, 2, dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+            [dt.date(2026, 3, 6), dt.date(2026, 3, 20)],  # the Fridays before
+        )
+
+    def test_a_cycle_after_a_holiday_counts_working_days_only(self):
+        # 2026-02-24 (Tuesday) follows the Spring Festival; 2026-02-14 is a make-up Saturday
+        self.assertEqual(
+            workdays_before([dt.date(2026, 2, 24)], 1, dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+            [dt.date(2026, 2, 14)],
+        )
+
+    def test_dates_outside_the_window_are_left_out(self):
+        self.assertEqual(
+            workdays_before([dt.date(2026, 3, 2)], 1, dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+            [],
+        )

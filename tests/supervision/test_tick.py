@@ -50,6 +50,19 @@ class MaterialiseTests(BaseTestCase):
         pairs = set(CheckIn.objects.filter(rule=rule).values_list("team__name", "lead__name"))
         self.assertEqual(pairs, {("电销一组", "维盛"), ("电销二组", "王立霞")})
 
+    def test_a_rule_can_reach_back_end_teams_too(self):
+        from duban.org.choices import TeamKind
+        from tests.factories import TeamFactory
+
+        back = TeamFactory(name="交付一组", line=self.line_1, kind=TeamKind.BACK)
+        for kind, expected in [(TeamKind.BACK, {back}), ("", {back, self.team_a, self.team_b})]:
+            rule = RuleFactory(scope=ScopeKind.LINE, line=self.line_1, team_kind=kind)
+            checkins_materialize(
+                today=D(2026, 3, 2), horizon_days=0, rules=FollowUpRule.objects.filter(pk=rule.pk)
+            )
+            teams = {c.team for c in CheckIn.objects.filter(rule=rule)}
+            self.assertEqual(teams, expected, kind)
+
     def test_running_twice_creates_nothing_more(self):
         first = checkins_materialize(today=D(2026, 3, 2))
         self.assertEqual(checkins_materialize(today=D(2026, 3, 2)), 0)

@@ -67,3 +67,16 @@ def occurrences(cadence, start, end, *, weekdays=(), month_days=(), workdays=Non
         if index < len(workdays) and start <= workdays[index] <= end:
             dates.add(workdays[index])
     return sorted(dates)
+
+
+def workdays_before(anchors, count: int, start, end, *, workdays=None) -> list:
+    """The working day ``count`` working days before each anchor date, within [start, end]:
+    a follow-up due ahead of each of an item's own dates (S-LEAD-6: "before each of the
+    partner's plan-reporting cycles"), counting only working days strictly before it."""
+    workdays = workdays_around(start, end) if workdays is None else workdays
+    dates = set()
+    for anchor in anchors:
+        target = bisect.bisect_left(workdays, anchor) - count
+        if 0 <= target < len(workdays) and start <= workdays[target] <= end:
+            dates.add(workdays[target])
+    return sorted(dates)
