@@ -12,6 +12,12 @@ from tests.e2e.browser import BrowserTestCase
 from tests.supervision.factories import RiskFactory
 
 
+def click_label(page, text: str) -> None:
+    """Click a radio button's label, as a person does, and see it chosen."""
+    page.locator("label.form-check-label", has_text=text).click()
+    assert page.get_by_label(text, exact=True).is_checked(), text
+
+
 class PlanJourneyTests(BrowserTestCase):
     def setUp(self):
         self.cast = make_cast()
@@ -42,7 +48,7 @@ class PlanJourneyTests(BrowserTestCase):
         lead.wait_for_selector("text=方案已提交")
 
         supervisor.goto(self.live_server_url + plan.get_absolute_url())
-        supervisor.get_by_label("退回修改").check()
+        click_label(supervisor, "退回修改")
         supervisor.fill("#review-form textarea", "节点太少，要写清每天补充多少")
         supervisor.get_by_role("button", name="提交审核").click()
         supervisor.wait_for_selector("text=方案已退回主管修改")
@@ -57,7 +63,7 @@ class PlanJourneyTests(BrowserTestCase):
         lead.wait_for_selector("text=方案已提交")
 
         supervisor.reload()
-        supervisor.get_by_label("通过").check()
+        click_label(supervisor, "通过")
         supervisor.get_by_role("button", name="提交审核").click()
         supervisor.wait_for_selector("text=方案已通过")
 
@@ -70,7 +76,7 @@ class PlanJourneyTests(BrowserTestCase):
             lead.wait_for_selector("text=节点已确认完成")
 
         supervisor.reload()
-        supervisor.get_by_label("已落地").check()
+        click_label(supervisor, "已落地")
         supervisor.get_by_role("button", name="提交结论").click()
         supervisor.wait_for_selector("#plan-status:has-text('已落地')")
         self.screenshot(supervisor, "plan-landed")

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import forms, template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from duban.core.labels import choice_label
 
@@ -9,9 +11,12 @@ register = template.Library()
 
 @register.filter
 def bs(bound_field):
-    """Render a form field's widget with the Bootstrap class its kind needs."""
+    """Render a form field's widget with the Bootstrap class its kind needs; radio buttons as
+    Bootstrap's form-check rows, each input with its own clickable label."""
     widget = bound_field.field.widget
-    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+    if isinstance(widget, forms.RadioSelect):
+        return _radios(bound_field)
+    if isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"
     elif isinstance(widget, forms.Select | forms.SelectMultiple):
         css = "form-select"
@@ -20,6 +25,30 @@ def bs(bound_field):
     if bound_field.errors:
         css += " is-invalid"
     return bound_field.as_widget(attrs={"class": css})
+
+
+def _radios(bound_field) -> str:
+    invalid = " is-invalid" if bound_field.errors else ""
+    rows = []
+    for radio in bound_field:
+        attrs = {**radio.data["attrs"], "class": f"form-check-input{invalid}"}
+        checked = " checked" if radio.data["selected"] else ""
+        rows.append(
+            format_html(
+                '<div class="form-check form-check-inline"><input type="radio" name="{}" '
+                'value="{}" id="{}" class="{}"{}{}><label class="form-check-label" for="{}">'
+                "{}</label></div>",
+                radio.data["name"],
+                radio.data["value"],
+                attrs["id"],
+                attrs["class"],
+                " required" if attrs.get("required") else "",
+                checked,
+                attrs["id"],
+                radio.choice_label,
+            )
+        )
+    return format_html('<div id="{}">{}</div>', bound_field.auto_id, mark_safe("".join(rows)))
 
 
 @register.filter
