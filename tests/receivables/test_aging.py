@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 from django.urls import reverse
 
@@ -141,6 +142,31 @@ class AgingPageTests(BaseTestCase):
         )
         self.assertEqual(sum(r.outstanding for r in listed), team_a[bucket])
         self.assertContains(response, f"?bucket={bucket}&amp;team={self.team_a.pk}")
+
+    def test_aging_can_be_counted_as_of_the_tables_date_and_its_links_agree(self):
+        from duban.supervision.models import TableVersion
+
+        TableVersion.objects.create(
+            kind="ar_table", team=self.team_a, as_of=dt.date(2026, 2, 10), rows=1
+        )
+        self.client.force_login(self.supervisor)
+        with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2026, 6, 1)):
+            today = self.client.get(reverse("receivables:aging"))
+            self.assertContains(today, "账表截至日 02-10")
+            page = self.client.get(reverse("receivables:aging"), {"as_of": "2026-02-10"})
+            team_a = next(r for r in page.context["rows"] if r["name"] == "电销一组")
+            self.assertEqual(team_a["d30"], Decimal("70000.00"))  # 9 days overdue on 02-10
+            self.assertContains(page, "按 2026-02-10 计算账龄")
+            self.assertContains(page, f"?bucket=d30&amp;team={self.team_a.pk}&amp;as_of=2026-02-10")
+            listed = self.client.get(
+                reverse("receivables:receivable_list"),
+                {"bucket": "d30", "team": self.team_a.pk, "as_of": "2026-02-10"},
+            )
+            self.assertEqual([r.number for r in listed.context["table"].data], ["INV-A-001"])
+            for nonsense in ["2026-13-01", "99999-01-01", "0001-01-01", "x"]:
+                page = self.client.get(reverse("receivables:aging"), {"as_of": nonsense})
+                self.assertEqual(page.status_code, 200)
+                self.assertEqual(page.context["as_of"], dt.date(2026, 6, 1))
 
     def test_the_summary_cards_add_up_to_the_total_and_each_links_to_its_rows(self):
         receivable(self.team_a, "A-NOT-DUE", due=dt.date(2099, 1, 1), amount="700.00")

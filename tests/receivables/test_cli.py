@@ -64,3 +64,56 @@ class CommandLineTests(BaseTestCase):
         call_command("export", "receivables", out=str(out), user="weisheng", stdout=io.StringIO())
         rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
         self.assertEqual(rows[1][0], "INV-A-001")
+
+
+class CommandLineChoicesTests(BaseTestCase):
+    """Issue 10: the CLI takes what the mapping page asks for, and a dry run leaves nothing."""
+
+    NO_TEAM = "客户名称,发票号码,开票单位地址,金额\n甲公司,INV-7,上海,100\n"
+
+    def file(self, data: str) -> Path:
+        path = scratch_folder() / "应收.csv"
+        path.write_text(data, encoding="utf-8")
+        return path
+
+    def test_a_dry_run_leaves_no_pending_import(self):
+        from duban.core.models import ImportBatch
+
+        call_command(
+            "import",
+            "receivables",
+            self.file(self.NO_TEAM),
+            dry_run=True,
+            team="电销一组",
+            stdout=io.StringIO(),
+        )
+        self.assertFalse(ImportBatch.objects.exists())
+
+    def test_a_table_without_team_needs_team_and_says_how(self):
+        with self.assertRaises(CommandError) as caught:
+            call_command("import", "receivables", self.file(self.NO_TEAM), stdout=io.StringIO())
+        self.assertIn("--team", str(caught.exception))
+        self.assertNotIn("在下面指定", str(caught.exception))
+        call_command(
+            "import", "receivables", self.file(self.NO_TEAM), team="电销一组", stdout=io.StringIO()
+        )
+        self.assertEqual(Receivable.objects.get(number="INV-7").team, self.team_a)
+
+    def test_columns_are_mapped_by_header_on_the_command_line(self):
+        data = "单位,票号,小组,应收\n甲公司,INV-8,电销一组,100\n"
+        call_command(
+            "import",
+            "receivables",
+            self.file(data.replace("单位", "开票单位").replace("应收\n", "发生额\n")),
+            map=["开票单位=客户名称", "发生额=应收金额"],
+            stdout=io.StringIO(),
+        )
+        self.assertEqual(Receivable.objects.get(number="INV-8").amount, 100)
+        with self.assertRaisesMessage(CommandError, "表格里没有“乱写”这一列"):
+            call_command(
+                "import",
+                "receivables",
+                self.file(data),
+                map=["乱写=客户名称"],
+                stdout=io.StringIO(),
+            )

@@ -223,7 +223,8 @@ class ImportTests(BaseTestCase):
         self.commit(csv(*GOOD))
         row = "1,甲公司,INV-001,电销二组,,2026-01-05,2026-02-04,1,0,\n"
         _, preview = self.preview(csv(row), user=self.lead_b)
-        self.assertEqual([e.reason for e in preview.errors], ["这个单号属于您无权修改的团队"])
+        # said as any conflict: the row does not tell whose number it is
+        self.assertEqual([e.reason for e in preview.errors], ["单号已被占用"])
 
 
 class TableVersionTests(BaseTestCase):
@@ -459,3 +460,164 @@ class CommitRaceTests(BaseTestCase):
         self.assertIn("导入时出错，没有导入任何数据。错误已记入系统日志", batch.error)
         self.assertNotIn("bang", batch.error)
         self.assertFalse(Receivable.objects.filter(number__startswith="INV-00").exists())
+
+
+class RealTableTests(BaseTestCase):
+    """Issue 10: AR tables as finance departments really send them."""
+
+    def preview(self, text, user=None, **options):
+        user = user or self.supervisor
+        importer = TableImporter(user, dt.date(2026, 3, 16), options)
+        return import_preview(
+            importer=importer, data=text.encode(), filename="应收.csv", kind="ar", by=user
+        )[1]
+
+    def messages(self, preview):
+        return [str(e) for e in preview.errors]
+
+    def test_a_table_naming_salespeople_instead_of_teams_reads_their_teams(self):
+        # 横洲 is a member of team A (a user), 小祁 an employee without a login, 周敏 of team B
+        text = (
+            "客户名称,发票号码,业务员,价税合计\n"
+            "甲公司,S-1,横洲,100\n甲公司,S-2,小祁,200\n乙公司,S-3,周敏,300\n乙公司,S-4,维盛,50\n"
+        )
+        preview = self.preview(text)
+        self.assertEqual(self.messages(preview), [])
+        rows = {r.values["number"]: r.values for r in preview.new}
+        self.assertEqual(rows["S-1"]["team_id"], self.team_a.pk)
+        self.assertEqual(rows["S-2"]["salesperson_id"], self.worker_a.pk)
+        self.assertEqual(rows["S-3"]["team_id"], self.team_b.pk)
+        self.assertEqual(rows["S-4"]["team_id"], self.team_a.pk)  # a lead is on the roster too
+
+    def test_an_unknown_salesperson_or_one_of_another_team_is_an_error(self):
+        text = (
+            "客户名称,发票号码,团队,业务员,金额\n甲公司,S-1,电销一组,周敏,1\n甲公司,S-2,,无名氏,1\n"
+        )
+        self.assertEqual(
+            self.messages(self.preview(text)),
+            [
+                "第 2 行「业务员」：周敏 是电销二组的员工，不在 电销一组",
+                "第 3 行「业务员」：员工名册里没有“无名氏”",
+            ],
+        )
+
+    def test_a_lead_uploading_a_table_without_team_defaults_to_their_team(self):
+        preview = self.preview("客户名称,发票号码,金额\n甲公司,L-1,100\n", user=self.lead_a)
+        self.assertEqual(preview.new[0].values["team_id"], self.team_a.pk)
+
+    def test_a_table_without_team_asks_which_team_the_whole_table_is(self):
+        with self.assertRaises(MappingRequired) as caught:
+            self.preview("客户名称,发票号码,金额\n甲公司,L-1,100\n")
+        (choice,) = caught.exception.choices
+        self.assertEqual(choice.name, "team")
+        self.assertIn(self.team_b.name, dict(choice.choices).values())
+        preview = self.preview("客户名称,发票号码,金额\n甲公司,L-1,100\n", team=self.team_b.pk)
+        self.assertEqual(preview.new[0].values["team_id"], self.team_b.pk)
+
+    def test_the_words_offices_use_for_amounts(self):
+        for amount in ["开票金额", "发票金额", "价税合计", "应收金额", "金额"]:
+            for owed in ["未回款", "未收金额", "应收余额", "欠款"]:
+                for paid in ["已回款", "已收金额", "回款金额"]:
+                    with self.subTest(amount=amount, owed=owed, paid=paid):
+                        header = f"客户名称,发票号码,团队,{amount},{paid},{owed}"
+                        text = f"{header}\n甲,X-1,电销一组,100,40,60\n"
+                        values = self.preview(text).new[0].values
+                        self.assertEqual((values["paid"], values["outstanding"]), (40, 60))
+
+    def test_the_words_offices_use_for_categories_and_those_an_admin_adds(self):
+        from duban.core.choices_parsing import forget_synonyms
+        from duban.core.models import Synonym
+
+        words = {
+            "历史货款": "historical",
+            "历史应收": "historical",
+            "固定账期": "fixed_term",
+            "质保金": "warranty",
+            "质保款": "warranty",
+            "预收款": "prepayment",
+            "售中款": "in_sale",
+            "销售回款": "in_sale",
+        }
+        for word, code in words.items():
+            with self.subTest(word=word):
+                header = "客户名称,发票号码,团队,金额,款项类别,约定付款日"
+                text = f"{header}\n甲,X-1,电销一组,1,{word},2026-04-01\n"
+                self.assertEqual(self.preview(text).new[0].values["category"], code)
+        text = "客户名称,发票号码,团队,金额,类别\n甲,X-1,电销一组,1,尾款\n"
+        self.assertIn("无法识别的类别", self.messages(self.preview(text))[0])
+        Synonym.objects.create(
+            field="receivables.receivable.category", word="尾款", value="in_sale"
+        )
+        forget_synonyms()
+        self.assertEqual(self.preview(text).new[0].values["category"], "in_sale")
+
+    def test_amounts_rounded_to_wan_add_up_within_their_rounding(self):
+        text = (
+            "客户名称,发票号码,团队,应收金额,已回款,未回款\n"
+            "甲,W-1,电销一组,786543.21,0.30万,783543.21\n"  # 3,000.00 + 783,543.21 ≈ 786,543.21
+            "甲,W-2,电销一组,78.79万,0.30万,78.49万\n"
+            "甲,W-3,电销一组,786543.21,0.30万,780000\n"  # off by 3,543: beyond the rounding
+        )
+        preview = self.preview(text)
+        self.assertEqual(len(preview.errors), 1)
+        self.assertTrue(self.messages(preview)[0].startswith("第 4 行「未回款」"))
+
+    def test_a_stated_outstanding_amount_is_kept_as_stated(self):
+        header = "客户名称,发票号码,团队,应收金额,已回款,未回款"
+        text = f"{header}\n甲,W-1,电销一组,786543.21,0.30万,783543.21\n"
+        values = self.preview(text).new[0].values
+        self.assertEqual(values["outstanding"], Decimal("783543.21"))
+        self.assertEqual(values["paid"], Decimal("3000.00"))
+
+    def test_the_preview_shows_what_a_wan_cell_was_read_as(self):
+        from duban.core.services import import_check, import_stage
+
+        importer = TableImporter(self.supervisor, dt.date(2026, 3, 16))
+        data = "客户名称,发票号码,团队,应收金额\n甲,W-1,电销一组,12.5万\n".encode()
+        batch = import_stage(data=data, filename="应收.csv", kind="ar", by=self.supervisor)
+        import_check(importer=importer, batch=batch)
+        self.assertIn("12.5万 → 125,000.00", batch.report["sample"]["rows"][0][2])
+
+    def test_every_error_of_a_row_is_reported_at_once(self):
+        text = (
+            "客户名称,发票号码,团队,负责主管,开票日期,应收金额,已回款\n"
+            "甲,E-1,没有这组,,2026年13月1日,100,0\n"
+            "甲,E-2,电销一组,王立霞,2026-01-01,100,150\n"
+        )
+        self.assertEqual(
+            self.messages(self.preview(text)),
+            [
+                '第 2 行「开票日期」：无法识别的日期 "2026年13月1日"',
+                '第 2 行「团队」：没有这个团队，或您无权导入它的数据 "没有这组"',
+                "第 3 行「负责主管」：王立霞 不是 电销一组 的主管",
+                "第 3 行「已回款」：已回款 150.00 大于应收金额 100.00",
+            ],
+        )
+
+    def test_a_field_missing_from_the_file_is_named_by_its_label(self):
+        text = "客户名称,发票号码,团队,应收金额,类别\n甲,P-1,电销一组,100,预付款\n"
+        self.assertEqual(
+            self.messages(self.preview(text)), ["第 2 行「约定付款日」：预付款需要填写约定付款日"]
+        )
+
+    def test_a_file_without_data_rows_says_so(self):
+        from duban.core.tabular import TabularError
+
+        with self.assertRaisesMessage(TabularError, "没有数据行"):
+            self.preview("客户名称,发票号码,团队,应收金额\n,,,\n")
+
+    def test_a_version_compares_with_the_one_before_it_in_time(self):
+        from duban.core.services import import_commit
+
+        def load(day):
+            importer = TableImporter(self.supervisor, day)
+            batch, _ = import_preview(
+                importer=importer, data=csv(*GOOD), filename="a.csv", kind="ar", by=self.supervisor
+            )
+            import_commit(importer=importer, batch=batch)
+            return TableVersion.objects.get(batch=batch)
+
+        march = load(dt.date(2026, 3, 16))
+        older = load(dt.date(2026, 3, 1))  # a late upload of an earlier table
+        self.assertIsNone(older.previous)
+        self.assertEqual(load(dt.date(2026, 3, 31)).previous, march)

@@ -88,7 +88,7 @@ class ImportPageTests(BaseTestCase):
 
     def test_the_template_has_the_chinese_headers(self):
         rows = xlsx_rows(self.client.get(reverse("receivables:import_template")))
-        self.assertEqual(rows[0][:3], ["*单号", "*客户名称", "*团队"])
+        self.assertEqual(rows[0][:4], ["*单号", "*客户名称", "团队", "业务员"])  # one of the two
 
     def test_an_exported_list_imports_back_unchanged(self):
         self.client.force_login(self.lead_a)
@@ -251,3 +251,42 @@ class BackgroundImportTests(TransactionTestCase):
         self.assertIn("没有写入任何数据", batch.error)
         self.assertFalse(Receivable.objects.filter(number__startswith="INV-00").exists())
         self.assertContains(self.client.get(response.url), "重新检查")
+
+
+class RealTablePageTests(BaseTestCase):
+    """Issue 10 on the pages: a table without team, an empty file, the error download."""
+
+    def setUp(self):
+        self.client.force_login(self.supervisor)
+
+    def test_a_table_without_team_offers_all_rows_belong_to_a_team(self):
+        data = "客户名称,发票号码,金额\n甲公司,T-1,100\n".encode()
+        response = upload(self.client, data)
+        page = self.client.get(response.url)
+        self.assertContains(page, "整张表属于")
+        self.assertContains(page, "请在下面指定")
+        batch = ImportBatch.objects.get(uploaded_by=self.supervisor)
+        checked = self.client.post(response.url, {"opt_team": str(self.team_b.pk)}, follow=True)
+        self.assertContains(checked, "全部行检查通过")
+        self.client.post(reverse("receivables:import_commit", args=[batch.pk]))
+        self.assertEqual(Receivable.objects.get(number="T-1").team, self.team_b)
+
+    def test_a_team_not_offered_is_ignored(self):
+        response = upload(self.client, "客户名称,发票号码,金额\n甲公司,T-1,100\n".encode())
+        page = self.client.post(response.url, {"opt_team": str(self.team_c.pk + 999)}, follow=True)
+        self.assertContains(page, "整张表属于")
+
+    def test_a_file_without_data_rows_is_refused_not_offered_for_import(self):
+        page = self.client.get(upload(self.client, "客户名称,发票号码,团队,金额\n".encode()).url)
+        self.assertContains(page, "没有数据行")
+        self.assertNotContains(page, "确认导入")
+
+    def test_the_error_list_is_named_after_the_file(self):
+        response = upload(
+            self.client, "客户名称,发票号码,团队,金额\n甲,E-1,电销一组,abc\n".encode()
+        )
+        batch = ImportBatch.objects.get(uploaded_by=self.supervisor)
+        download = self.client.get(reverse("receivables:import_errors", args=[batch.pk]))
+        self.assertIn("%E5%BA%94%E6%94%B6-%E9%94%99%E8%AF%AF.xlsx", download["Content-Disposition"])
+        self.assertNotIn(".xlsx.xlsx", download["Content-Disposition"])
+        self.assertTrue(response.url)

@@ -1,6 +1,10 @@
+from django import forms
+from django.apps import apps
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from duban.core.models import CalendarDay, ImportBatch
+from duban.core.choices_parsing import FIELDS, forget_synonyms
+from duban.core.models import CalendarDay, ImportBatch, Synonym
 
 
 @admin.register(CalendarDay)
@@ -17,3 +21,41 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["filename", "sha256"]
     readonly_fields = ["sha256", "counts", "problems", "mapping", "options", "ignored"]
+
+
+class SynonymForm(forms.ModelForm):
+    class Meta:
+        model = Synonym
+        fields = ["field", "word", "value"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"] = forms.ChoiceField(
+            label=_("字段"), choices=[(f, _field(f).verbose_name) for f in sorted(FIELDS)]
+        )
+        values = [(code, label) for f in sorted(FIELDS) for code, label in _field(f).choices]
+        self.fields["value"] = forms.ChoiceField(label=_("对应选项"), choices=values)
+
+    def clean(self):
+        cleaned = super().clean()
+        field, value = cleaned.get("field"), cleaned.get("value")
+        if field and value and value not in dict(_field(field).choices):
+            self.add_error("value", _("这个选项不属于所选字段"))
+        return cleaned
+
+
+def _field(path: str):
+    app_label, model, name = path.split(".")
+    return apps.get_model(app_label, model)._meta.get_field(name)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    form = SynonymForm
+    list_display = ["word", "value", "field"]
+    list_filter = ["field"]
+    search_fields = ["word"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_synonyms()

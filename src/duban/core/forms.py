@@ -66,14 +66,21 @@ class VersionedAdminMixin:
 
 
 class MappingForm(forms.Form):
-    """For each header of an uploaded file, which column it is, or not imported."""
+    """For each header of an uploaded file, which column it is, or not imported; and the
+    values the whole table shares that no column gives (``table_choices``: "opt_<name>")."""
 
-    def __init__(self, *args, headers, columns, mapping, **kwargs):
+    def __init__(self, *args, headers, columns, mapping, table_choices=(), **kwargs):
         from django.utils.translation import gettext_lazy as _
 
         from duban.core.importing import IGNORE
 
         super().__init__(*args, **kwargs)
+        for choice in table_choices:
+            self.fields[f"opt_{choice['name']}"] = forms.ChoiceField(
+                label=choice["label"],
+                choices=[("", _("请选择")), *choice["choices"]],
+                required=False,
+            )
         choices = [(IGNORE, _("不导入")), *[(c.field, c.label) for c in columns]]
         for index, header in enumerate(headers):
             self.fields[str(index)] = forms.ChoiceField(

@@ -9,6 +9,7 @@ by `duban worker` (duban.core.tasks) while its page shows the progress; a small 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -119,7 +120,8 @@ class ImportFlow:
         if request.method == "POST":  # check again: with the user's column mapping, after a
             mapping = {int(k): v for k, v in request.POST.items() if k.isdigit()}  # refused
             lost = batch.status == ImportBatch.Status.CHECKING and is_lost(batch)  # commit,
-            if import_recheck(batch, mapping=mapping or None, lost=lost):  # or a lost check
+            options = self._table_choices(request, batch)  # or a lost check
+            if import_recheck(batch, mapping=mapping or None, options=options, lost=lost):
                 self._check(request, batch)
             return redirect(self.url("import_preview", batch.pk))
         legacy = batch.status == ImportBatch.Status.PREVIEWED and not batch.report
@@ -127,6 +129,17 @@ class ImportFlow:
             self._check(request, batch)
             batch.refresh_from_db()
         return render(request, "core/import_preview.html", self._context(batch))
+
+    @staticmethod
+    def _table_choices(request, batch) -> dict:
+        """The values chosen for the whole table, among those offered."""
+        offered = {c["name"]: c["choices"] for c in batch.report.get("choices", [])}
+        chosen = {}
+        for name, choices in offered.items():
+            value = request.POST.get(f"opt_{name}", "")
+            if value in {str(v) for v, _label in choices}:
+                chosen[name] = value
+        return chosen
 
     def _context(self, batch) -> dict:
         context = {"flow": self, "batch": batch, "report": batch.report}
@@ -142,6 +155,7 @@ class ImportFlow:
                 headers=report["headers"],
                 columns=self.importer(batch.uploaded_by, batch.options).columns,
                 mapping={int(k): v for k, v in report["mapping"].items()},
+                table_choices=report.get("choices", []),
             )
         elif batch.status == ImportBatch.Status.PREVIEWED and "sample" in batch.report:
             context["checked"] = True
@@ -194,7 +208,7 @@ class ImportFlow:
 
     def _errors(self, request, pk):
         batch = get_object_for_user(ImportBatch, request.user, pk=pk, kind=self.kind)
-        name = f"导入错误-{batch.filename}.xlsx"
+        name = f"{Path(batch.filename).stem}-错误.xlsx"
         return xlsx_response(batch.problems, ERROR_COLUMNS, filename=name, sheet="错误")
 
     def template(self, request):

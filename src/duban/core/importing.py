@@ -22,7 +22,7 @@ from operator import itemgetter
 import orjson
 
 from duban.core.parsing import ParseError, is_blank, parse_text
-from duban.core.tabular import Table, header_key, read_table
+from duban.core.tabular import Table, TabularError, header_key, read_table
 
 IGNORE = ""  # a mapping value: the column is not imported
 ENCODE_CHUNK = 5000
@@ -67,6 +67,20 @@ class Row:
             name: _text(self.cells[index] if index < len(self.cells) else None)
             for name, index in self.columns.items()
         }
+
+
+def _shown(raw: str, value) -> str:
+    """A cell's text, and what it was read as when that reads otherwise (12.5万 →
+    125,000.00; 2026/3/5 → 2026-03-05)."""
+    if isinstance(value, Decimal):
+        parsed = f"{value:,.2f}"
+        same = {parsed, f"{value}", f"{value:.2f}", f"{value.normalize():f}"}
+    elif isinstance(value, dt.date):
+        parsed = value.isoformat()
+        same = {parsed}
+    else:
+        return raw
+    return raw if raw.strip() in same else f"{raw} → {parsed}"
 
 
 def _text(cell) -> str:
@@ -114,13 +128,35 @@ class Preview:
         return {row.values[name] for row in chain(self.new, self.changed)}
 
 
-class MappingRequired(Exception):
-    """Required columns were not found by their headers: the user must map them."""
+@dataclass(frozen=True)
+class TableChoice:
+    """A value the whole table shares, asked for when no column gives it (e.g. its team)."""
 
-    def __init__(self, headers: list[str], missing: list[Column], mapping: dict[int, str]):
+    name: str  # the importer's option
+    label: str
+    choices: list[tuple[str, str]]  # (value, label)
+    why: str  # why it is asked for, in Chinese
+
+
+class MappingRequired(Exception):
+    """Required columns were not found by their headers, or a value the whole table shares
+    is not known: the user must map the columns or choose the value."""
+
+    def __init__(
+        self,
+        headers: list[str],
+        missing: list[Column],
+        mapping: dict[int, str],
+        choices: list[TableChoice] = (),
+    ):
         self.headers, self.missing, self.mapping = headers, missing, mapping
-        names = "、".join(column.label for column in missing)
-        super().__init__(f"找不到这些必填列：{names}。请在下面指定它们对应表格的哪一列。")
+        self.choices = list(choices)
+        reasons = []
+        if missing:
+            names = "、".join(column.label for column in missing)
+            reasons.append(f"找不到这些必填列：{names}。")
+        reasons += [choice.why for choice in self.choices]
+        super().__init__("".join(reasons))
 
 
 OUTCOMES = ("new", "changed", "unchanged")
@@ -256,6 +292,7 @@ class Importer:
     """Subclasses set ``columns`` and implement ``validate``, ``compare`` and ``write``."""
 
     columns: list[Column] = []
+    labels: dict[str, str] = {}  # field -> the file's header, while a file is checked
     title = ""
     key_field: str | None = None  # a column unique in the file, e.g. the invoice number
     # fields whose values in the rows to write the commit needs before it reads the rows
@@ -284,15 +321,30 @@ class Importer:
             mapping[index] = chosen
         mapping = {index: name for index, name in mapping.items() if name != IGNORE}
         missing = [c for c in self.columns if c.required and c.field not in mapping.values()]
-        if missing:
-            raise MappingRequired(headers, missing, mapping)
+        choices = self.table_choices(set(mapping.values()))
+        if missing or choices:
+            raise MappingRequired(headers, missing, mapping, choices)
         return mapping
+
+    def table_choices(self, mapped: set[str]) -> list[TableChoice]:
+        """The values the whole table must be given because no mapped column gives them."""
+        return []
+
+    def label_of(self, field: str, labels: dict[str, str]) -> str:
+        """How an error names a field: the file's header, else the template's label, never the
+        code name."""
+        if field in labels:
+            return labels[field]
+        return next((c.label for c in self.columns if c.field == field), field)
 
     def preview(self, data: bytes, filename: str, overrides=None, *, progress) -> Preview:
         progress("read", force=True)
         table = self.read(data, filename)
+        if not table.rows:
+            raise TabularError("表头下面没有数据行：这个文件没有可以导入的内容。")
         mapping = self.map_headers(table.headers, overrides)
         labels = {name: table.headers[index] for index, name in mapping.items()}
+        self.labels = labels  # the file's headers, for errors found after the rows' checks
         preview = Preview(
             ignored_headers=[h for i, h in enumerate(table.headers) if i not in mapping],
             skipped_lines=table.skipped,
@@ -306,7 +358,7 @@ class Importer:
         rows = []
         for line, cells in progress.track(table.rows, "check", len(table.rows)):
             row, errors = self._parse(line, cells, specs, indexes, labels)
-            errors += [] if errors else self.validate(row, labels)
+            errors += self.validate(row, labels)  # a bad cell's field is left out of the row
             if errors:
                 preview.errors += errors
             else:
@@ -320,14 +372,22 @@ class Importer:
         return preview
 
     def sample(self, preview: Preview, size: int = 10) -> dict:
-        """The first new and changed rows as the file has them, to see before committing."""
+        """The first new and changed rows as the file has them, with what a cell was read as
+        where that differs from its text (12.5万 → 125,000.00), to see before committing."""
         first = preview.new[:1] + preview.changed[:1]
         columns = [c for c in self.columns if any(c.field in r.raw for r in first)]
         rows = [("new", r) for r in preview.new[:size]]
         rows += [("changed", r) for r in preview.changed[:size]]
         return {
             "labels": [c.label for c in columns],
-            "rows": [[kind, r.line, [r.raw.get(c.field, "") for c in columns]] for kind, r in rows],
+            "rows": [
+                [
+                    kind,
+                    r.line,
+                    [_shown(r.raw.get(c.field, ""), r.values.get(c.field)) for c in columns],
+                ]
+                for kind, r in rows
+            ],
         }
 
     @staticmethod

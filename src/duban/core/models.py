@@ -102,3 +102,23 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} · {self.get_status_display()}"
+
+
+class Synonym(models.Model):
+    """A word offices write for a choice (历史货款 for 已开票到账期): imports read it as that
+    choice. ``field`` names the choice field as ``app_label.model.field``."""
+
+    field = models.CharField(_("字段"), max_length=100)
+    word = models.CharField(_("表格中的写法"), max_length=50)
+    value = models.CharField(_("对应选项"), max_length=40)
+
+    class Meta:
+        ordering = ["field", "word"]
+        verbose_name = _("选项同义词")
+        verbose_name_plural = _("选项同义词")
+        constraints = [
+            models.UniqueConstraint(fields=["field", "word"], name="synonym_word_once_per_field")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.value}"

@@ -66,6 +66,19 @@ def parse_money(value) -> Decimal | None:
     return _cents(-amount if negative else amount, value)
 
 
+def money_unit(value) -> Decimal:
+    """The precision a money cell states: the fen, or for a cell in 万 or 亿 its last digit
+    shown (0.30万 → 100 元; 78.79万 → 100 元; 3万 → 10,000 元)."""
+    if value.__class__ is not str or not ("万" in value or "亿" in value):
+        return CENT
+    cleaned = re.sub(r"[\s,¥$]|RMB|CNY|人民币", "", normalize_text(value).strip("()"))
+    match = _MONEY.match(cleaned)
+    if not match or not match["unit"]:
+        return CENT
+    decimals = len(match["number"].partition(".")[2])
+    return max(UNITS[match["unit"]] / Decimal(10) ** decimals, CENT)
+
+
 _MONEY_LIMIT = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)
 
 

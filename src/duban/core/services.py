@@ -80,9 +80,12 @@ def import_stage(
     )
 
 
-def import_recheck(batch, *, mapping: dict[int, str] | None = None, lost: bool = False) -> bool:
+def import_recheck(
+    batch, *, mapping: dict[int, str] | None = None, options=None, lost: bool = False
+) -> bool:
     """Claim a checked or refused batch, or one whose check was ``lost`` with its process,
-    for another check (with the user's column mapping, if given)."""
+    for another check (with the user's column mapping and the values the whole table
+    shares, if given)."""
     from duban.core.models import ImportBatch
 
     Status = ImportBatch.Status
@@ -92,6 +95,8 @@ def import_recheck(batch, *, mapping: dict[int, str] | None = None, lost: bool =
     fields = {"status": Status.CHECKING, "report": {}, "error": "", "counts": {}, "problems": []}
     if mapping is not None:
         fields["mapping"] = {str(k): v for k, v in mapping.items()}
+    if options:
+        fields["options"] = {**batch.options, **options}
     claimed = ImportBatch.objects.filter(claimable, pk=batch.pk).update(
         **fields, started_at=timezone.now()
     )
@@ -133,6 +138,9 @@ def import_check(*, importer, batch, mapping=None, progress=None):
             "mapping_error": str(exc),
             "headers": exc.headers,
             "mapping": {str(k): v for k, v in exc.mapping.items()},
+            "choices": [
+                {"name": c.name, "label": c.label, "choices": c.choices} for c in exc.choices
+            ],
         }
         _settle(batch, ImportBatch.Status.CHECKING, **outcome, report=report)
         raise
@@ -179,6 +187,14 @@ def _settle(batch, claimed: str, *, parsed=None, **fields) -> bool:
         transaction.on_commit(lambda: default_storage.delete(unused))
     batch.refresh_from_db()
     return bool(recorded)
+
+
+def import_discard(batch) -> None:
+    """Forget an upload that will not be imported (a dry run): its record and its files."""
+    for file in (batch.file, batch.parsed):
+        if file:
+            file.delete(save=False)
+    batch.delete()
 
 
 def import_preview(*, importer, data: bytes, filename: str, kind: str, by, mapping=None):

@@ -3,19 +3,20 @@
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from duban.core.bulk import insert_rows, one_parameter, update_rows
+from duban.core.choices_parsing import choice_parser
 from duban.core.history import import_reason, keep_baselines, record_bulk_changes
-from duban.core.importing import Column, Importer, Preview, Row, RowError
-from duban.core.parsing import ParseError, normalize_text, parse_date, parse_money, parse_text
+from duban.core.importing import Column, Importer, Preview, Row, RowError, TableChoice
+from duban.core.parsing import CENT, money_unit, parse_date, parse_money, parse_text
+from duban.org.choices import Role
 from duban.org.models import Team
+from duban.org.roster import Roster
 from duban.partners.models import Partner
 from duban.receivables.aging import bucket_of
 from duban.receivables.choices import Category, ReceivableStatus
@@ -27,6 +28,7 @@ CHUNK = 5000  # rows compared, updated or verified by one query
 FIELDS = [  # compared with the database to tell changed from unchanged
     "customer_id",
     "team_id",
+    "salesperson_id",
     "lead_id",
     "project_name",
     "category",
@@ -69,25 +71,29 @@ def _customer_ids(names: set[str]) -> dict[str, int]:
     return dict(found.values_list("name", "pk"))
 
 
-@lru_cache(maxsize=1)
-def _categories() -> dict[str, str]:
-    """Category codes and labels, in every language of the site → code."""
-    names = {choice: choice for choice in Category.values}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            names.update({normalize_text(label): choice for choice, label in Category.choices})
-    return names
-
-
-def parse_category(value) -> str:
-    text = parse_text(value)
-    if not text:
-        return Category.HISTORICAL
-    found = _categories().get(text) or _categories().get(normalize_text(text))
-    if found is None:
-        names = "、".join(str(label) for _, label in Category.choices)
-        raise ParseError(f'无法识别的类别 "{text}"，可填：{names}')
-    return found
+MONEY_FIELDS = ("amount", "paid", "outstanding")
+parse_category = choice_parser(
+    "receivables.receivable.category",
+    default=Category.HISTORICAL,
+    synonyms={  # the words offices write; an admin may add more (选项同义词)
+        "历史货款": Category.HISTORICAL,
+        "历史应收": Category.HISTORICAL,
+        "已开票": Category.HISTORICAL,
+        "账期款": Category.HISTORICAL,
+        "固定账期": Category.FIXED_TERM,
+        "合作账期": Category.FIXED_TERM,
+        "质保金": Category.WARRANTY,
+        "质保款": Category.WARRANTY,
+        "保证金": Category.WARRANTY,
+        "预付款": Category.PREPAYMENT,
+        "预收款": Category.PREPAYMENT,
+        "订金": Category.PREPAYMENT,
+        "定金": Category.PREPAYMENT,
+        "售中款": Category.IN_SALE,
+        "销售回款": Category.IN_SALE,
+        "货款": Category.IN_SALE,
+    },
+)
 
 
 def text(max_length):
@@ -108,68 +114,159 @@ class ReceivableImporter(Importer):
             "number", "单号", ("发票号", "发票号码", "票号", "单据号", "应收单号"), text(60), True
         ),
         Column("customer", "客户名称", ("客户", "单位名称", "付款单位", "购买方"), text(100), True),
-        Column("team", "团队", ("所属团队", "组别", "小组"), text(50), True),
-        Column("lead", "负责主管", ("主管", "负责人", "业务负责人"), text(50)),
+        Column("team", "团队", ("所属团队", "组别", "小组", "部门"), text(50)),
+        Column(
+            "salesperson",
+            "业务员",
+            ("销售", "销售员", "经办人", "负责人", "业务代表", "客户经理", "跟单员"),
+            text(50),
+        ),
+        Column("lead", "负责主管", ("主管", "业务负责人", "团队主管"), text(50)),
         Column("project_name", "项目", ("项目名称", "合同名称"), text(200)),
-        Column("category", "类别", ("款项类别", "款项类型"), parse_category),
+        Column("category", "类别", ("款项类别", "款项类型", "款项性质"), parse_category),
         Column("invoice_date", "开票日期", ("发票日期", "开票日"), parse_date),
         Column("due_date", "到期日", ("到期日期", "应收日期", "账期到期日"), parse_date),
         Column("agreed_payment_date", "约定付款日", ("约定付款日期",), parse_date),
         Column("warranty_due_date", "质保到期日", ("质保到期日期",), parse_date),
-        Column("amount", "应收金额", ("金额", "发票金额", "应收款", "合同金额"), parse_money, True),
-        Column("paid", "已回款", ("已回款金额", "已收款", "回款金额"), parse_money),
-        Column("outstanding", "未回款", ("未回款金额", "余额", "欠款", "未收金额"), parse_money),
+        Column(
+            "amount",
+            "应收金额",
+            ("金额", "开票金额", "发票金额", "价税合计", "应收款", "合同金额"),
+            parse_money,
+            True,
+        ),
+        Column("paid", "已回款", ("已回款金额", "已收款", "已收金额", "回款金额"), parse_money),
+        Column(
+            "outstanding",
+            "未回款",
+            ("未回款金额", "未收金额", "应收余额", "余额", "欠款", "欠款金额"),
+            parse_money,
+        ),
         Column("note", "备注", ("催收情况", "说明"), text(500)),
     ]
 
-    def __init__(self, user):
+    def __init__(self, user, options: dict | None = None):
         self.user = user
-        self.teams = {t.name: t for t in Team.objects.visible_to(user)}
+        self.roster = Roster(user)
+        self.teams = {t.name: t for t in self.roster.teams.values()}
         self.leads = {}
         for team_id, user_id, name in Team.leads.through.objects.values_list(
             "team_id", "user_id", "user__name"
         ):
             self.leads[(team_id, name)] = user_id
+        self.default_team = self._default_team((options or {}).get("team"))
+
+    def _default_team(self, chosen) -> Team | None:
+        """The team every row belongs to unless it says otherwise: the one chosen for the whole
+        table, else the team of a lead who leads one."""
+        if chosen:
+            text = str(chosen)
+            by_pk = self.roster.teams.get(int(text)) if text.isdigit() else None
+            team = by_pk or self.teams.get(text)
+            if team is None:
+                raise ValueError(f"没有这个团队，或您无权导入它的数据：{text}")
+            return team
+        led = [t for t in self.roster.teams.values() if self.user in t.leads.all()]
+        return led[0] if self.user.role == Role.LEAD and len(led) == 1 else None
+
+    def table_choices(self, mapped: set[str]) -> list[TableChoice]:
+        if "team" in mapped or "salesperson" in mapped or self.default_team is not None:
+            return []
+        teams = sorted(self.roster.teams.values(), key=lambda team: team.name)
+        return [
+            TableChoice(
+                "team",
+                "整张表属于",
+                [(str(team.pk), team.name) for team in teams],
+                "表格中没有团队列，也没有业务员列：请选择这张表属于哪个团队，或指定哪一列是团队或业务员。",
+            )
+        ]
 
     def validate(self, row: Row, labels) -> list[RowError]:
         values, errors = row.values, []
+        failed = {field for field in row.columns if field not in values}  # a bad cell: reported
 
         def error(field, reason):
-            errors.append(
-                RowError(row.line, labels.get(field, field), row.raw.get(field, ""), reason)
-            )
+            raw = row.raw.get(field, "")
+            errors.append(RowError(row.line, self.label_of(field, labels), raw, reason))
 
-        team = self.teams.get(values["team"])
-        if team is None:
-            error("team", f'没有这个团队，或您无权导入它的数据 "{values["team"]}"')
-        else:
-            values["team_id"] = team.pk
-            lead_name = values.pop("lead", "") or ""
-            values["lead_id"] = self.leads.get((team.pk, lead_name)) if lead_name else None
-            if lead_name and values["lead_id"] is None:
-                error("lead", f"{lead_name} 不是 {team.name} 的主管")
-        amount, paid, outstanding = values["amount"], values.get("paid"), values.get("outstanding")
-        if amount < 0:
-            error("amount", "应收金额不能为负数")
-        if paid is None:
-            paid = amount - outstanding if outstanding is not None else ZERO
-        if outstanding is None:
-            outstanding = amount - paid
-        if paid + outstanding != amount:
-            error(
-                "outstanding",
-                f"已回款 {paid:,.2f} 加未回款 {outstanding:,.2f} 不等于应收金额 {amount:,.2f}",
-            )
-        if paid < 0 or outstanding < 0:
-            error("paid", "已回款和未回款都不能为负数")
-        values["paid"], values["outstanding"] = paid, outstanding
-        values["status"] = ReceivableStatus.SETTLED if outstanding == 0 else ReceivableStatus.OPEN
+        team = self._team(values, failed, error)
+        values["team_id"] = team.pk if team else None
+        lead_name = values.pop("lead", "") or ""
+        values["lead_id"] = self.leads.get((team.pk, lead_name)) if team and lead_name else None
+        if team and lead_name and values["lead_id"] is None:
+            error("lead", f"{lead_name} 不是 {team.name} 的主管")
+        if "amount" in values and values["amount"] is not None:
+            self._money(row, failed, error)
         for field, default in DEFAULTS:  # columns the file may leave out
             if field not in values:
                 values[field] = default
         if values["category"] == Category.PREPAYMENT and not values["agreed_payment_date"]:
-            error("agreed_payment_date", "预付款需要填写约定付款日")
+            if not failed & {"category", "agreed_payment_date"}:
+                error("agreed_payment_date", "预付款需要填写约定付款日")
         return errors
+
+    def _team(self, values, failed, error) -> Team | None:
+        """The row's team: its team column, else its salesperson's team on the roster, else
+        the whole table's; the salesperson is kept on the row."""
+        name, person = values.pop("team", "") or "", values.pop("salesperson", "") or ""
+        values["salesperson_id"] = None
+        team = None
+        if name:
+            team = self.teams.get(name)
+            if team is None:
+                error("team", f'没有这个团队，或您无权导入它的数据 "{name}"')
+                return None
+        if person:
+            employee_id, their_team, why = self.roster.find(person, team)
+            if why:
+                error("salesperson", why)
+                return team
+            values["salesperson_id"] = employee_id
+            if team is not None and their_team != team:
+                error("salesperson", f"{person} 是{their_team.name}的员工，不在 {team.name}")
+            team = team or their_team
+        if team is None and not failed & {"team", "salesperson"}:
+            team = self.default_team
+            if team is None:
+                error("team", "无法确定这一行属于哪个团队：请填写团队或业务员")
+        return team
+
+    def _money(self, row: Row, failed, error) -> None:
+        """Received + outstanding = amount, within the rounding of the coarsest cell written
+        in 万; an outstanding amount the sheet states is kept as stated."""
+        values = row.values
+        amount, paid, outstanding = values["amount"], values.get("paid"), values.get("outstanding")
+        if failed & {"paid", "outstanding"}:
+            return
+        if amount < 0:
+            error("amount", "应收金额不能为负数")
+            return
+        if paid is None and outstanding is None:
+            paid, outstanding = ZERO, amount
+        elif paid is None:
+            paid = amount - outstanding
+        elif outstanding is None:
+            outstanding = amount - paid
+        else:
+            gap = paid + outstanding - amount
+            unit = max(
+                money_unit(row.cells[row.columns[f]]) for f in MONEY_FIELDS if f in row.columns
+            )
+            if abs(gap) > (unit if unit > CENT else 0):
+                error(
+                    "outstanding",
+                    f"已回款 {paid:,.2f} 加未回款 {outstanding:,.2f} 不等于应收金额 {amount:,.2f}",
+                )
+            paid = amount - outstanding  # what is still owed, as the sheet states it
+        if values.get("paid") is not None and values["paid"] > amount:
+            error("paid", f"已回款 {values['paid']:,.2f} 大于应收金额 {amount:,.2f}")
+        elif outstanding > amount:
+            error("outstanding", f"未回款 {outstanding:,.2f} 大于应收金额 {amount:,.2f}")
+        elif paid < 0 or outstanding < 0:
+            error("paid", "已回款和未回款都不能为负数")
+        values["paid"], values["outstanding"] = paid, outstanding
+        values["status"] = ReceivableStatus.SETTLED if outstanding == 0 else ReceivableStatus.OPEN
 
     def compare(self, rows: list[Row], preview: Preview, *, progress) -> None:
         visible = {team.pk for team in self.teams.values()}
@@ -192,9 +289,10 @@ class ReceivableImporter(Importer):
                 values["customer_id"] = old["customer_id"] if same_customer else None
                 if old is None:
                     preview.new.append(row)
-                elif old["team_id"] not in visible:
+                elif old["team_id"] not in visible:  # said as any conflict: not whose it is
+                    label = self.label_of("number", self.labels)
                     preview.errors.append(
-                        RowError(row.line, "单号", values["number"], "这个单号属于您无权修改的团队")
+                        RowError(row.line, label, values["number"], "单号已被占用")
                     )
                 elif any(old[f] != values.get(f) for f in FIELDS):
                     preview.changed.append(row)
@@ -279,8 +377,8 @@ class TableImporter(ReceivableImporter):
 
     title = "应收账表（版本）"
 
-    def __init__(self, user, as_of: dt.date):
-        super().__init__(user)
+    def __init__(self, user, as_of: dt.date, options: dict | None = None):
+        super().__init__(user, options)
         self.as_of = as_of
 
     def write(self, preview: Preview, *, batch, progress) -> None:
@@ -300,7 +398,7 @@ class TableImporter(ReceivableImporter):
                     diff.changed.append(values["number"])
                     if values["status"] == ReceivableStatus.SETTLED:
                         diff.more["settled"].append(values["number"])
-        aged = self._aged(preview, previous_versions(AR_TABLE.name, diffs))
+        aged = self._aged(preview, previous_versions(AR_TABLE.name, diffs, before=self.as_of))
         for team_id, diff in diffs.items():
             diff.summary = {
                 "total_outstanding": str(totals[team_id]),
@@ -325,6 +423,8 @@ class TableImporter(ReceivableImporter):
 
 
 def table_importer(user, options: dict) -> TableImporter:
-    """The AR-table importer for a user; ``options["as_of"]`` (ISO date) defaults to today."""
+    """The AR-table importer for a user; ``options["as_of"]`` (ISO date) defaults to today,
+    ``options["team"]`` (a team's id or name) is the team of rows that name none."""
     as_of = options.get("as_of")
-    return TableImporter(user, dt.date.fromisoformat(as_of) if as_of else timezone.localdate())
+    day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return TableImporter(user, day, options)

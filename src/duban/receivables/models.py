@@ -10,7 +10,7 @@ from duban.core.history import import_reason
 from duban.core.models import MONEY, ImportBatch, VersionedModel
 from duban.core.urls import detail_url
 from duban.org.choices import Role
-from duban.org.models import Team, User
+from duban.org.models import Employee, Team, User
 from duban.org.scoping import scope
 from duban.partners.models import Partner
 from duban.receivables.choices import AgingBasis, Category, ReceivableStatus
@@ -56,6 +56,14 @@ class Receivable(VersionedModel):
     lead = models.ForeignKey(
         User,
         verbose_name=_("负责主管"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="receivables",
+    )
+    salesperson = models.ForeignKey(
+        Employee,
+        verbose_name=_("业务员"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

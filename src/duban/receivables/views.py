@@ -1,6 +1,9 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,7 +48,7 @@ def receivable_list(request: HttpRequest) -> HttpResponse:
         data,
         queryset=selectors.receivables_for(request.user),
         user=request.user,
-        today=timezone.localdate(),
+        today=_as_of(request),
         settings=Settings.current(),
     )
     if request.GET.get("export") == "xlsx":
@@ -138,18 +141,42 @@ def aging(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "team")
     if by not in dict(GROUP_CHOICES):
         by = "team"
-    report = selectors.aging_report(request.user, today=timezone.localdate(), by=by)
+    as_of, today = _as_of(request), timezone.localdate()
+    latest = (
+        TableVersion.objects.visible_to(request.user)
+        .filter(kind=AR_TABLE.name)
+        .aggregate(latest=Max("as_of"))["latest"]
+    )
+    report = selectors.aging_report(request.user, today=as_of, by=by)
     context = {
         **report,
         "by": by,
+        "as_of": as_of,
+        "as_of_param": _as_of_param(as_of, today),
+        "as_of_choices": [(today, _("今天"))]
+        + ([(latest, _("账表截至日"))] if latest and latest != today else []),
         "buckets": Bucket.choices,
         "group_choices": GROUP_CHOICES,
-        "chart": _aging_chart(report["rows"][:CHART_ROWS], by),
+        "chart": _aging_chart(report["rows"][:CHART_ROWS], by, _as_of_param(as_of, today)),
     }
     return render(request, "receivables/aging.html", context)
 
 
-def _aging_chart(rows, by) -> dict:
+def _as_of(request) -> dt.date:
+    """The day aging is counted on: ?as_of=YYYY-MM-DD (say, the AR table's 截至 date), else
+    today; a date that is not one, or out of range, is today."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("as_of", "")[:10])
+    except ValueError:
+        return timezone.localdate()
+    return day if dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31) else timezone.localdate()
+
+
+def _as_of_param(as_of: dt.date, today: dt.date) -> str:
+    return "" if as_of == today else f"&as_of={as_of:%Y-%m-%d}"
+
+
+def _aging_chart(rows, by, as_of_param="") -> dict:
     """A stacked bar per group (万元); each bar links to the receivables behind it."""
     base = reverse("receivables:receivable_list")
     return {
@@ -160,7 +187,7 @@ def _aging_chart(rows, by) -> dict:
             for value, label in Bucket.choices
         ],
         "links": [
-            [f"{base}?bucket={value}&{by}={row['key'] or 'null'}" for row in rows]
+            [f"{base}?bucket={value}&{by}={row['key'] or 'null'}{as_of_param}" for row in rows]
             for value, _label in Bucket.choices
         ],
     }

@@ -451,12 +451,15 @@ class TableDiff:
     summary: dict = field(default_factory=dict)  # the area's figures, e.g. the total owed
 
 
-def previous_versions(kind: str, team_ids) -> dict[int, TableVersion]:
-    """Each team's latest version of a kind of table (before the one being recorded)."""
+def previous_versions(kind: str, team_ids, before: dt.date | None = None):
+    """Each team's latest version of a kind of table, or its latest as of ``before`` (the date
+    of the version being recorded: a late upload of an older table compares with the one
+    before it in time, never with a later one)."""
     latest = {}
-    rows = TableVersion.objects.filter(kind=kind, team__in=list(team_ids)).order_by(
-        "team", "-as_of", "-pk"
-    )
+    rows = TableVersion.objects.filter(kind=kind, team__in=list(team_ids))
+    if before is not None:
+        rows = rows.filter(as_of__lte=before)
+    rows = rows.order_by("team", "-as_of", "-pk")
     for version in rows:
         latest.setdefault(version.team_id, version)
     return latest
@@ -465,7 +468,7 @@ def previous_versions(kind: str, team_ids) -> dict[int, TableVersion]:
 def table_versions_record(*, kind: str, as_of: dt.date, batch, diffs: dict[int, TableDiff]):
     """A dated version of the table for each team in ``diffs``, each linked to that team's
     previous version of the same kind; one that changed nothing is recorded as such."""
-    previous = previous_versions(kind, diffs)
+    previous = previous_versions(kind, diffs, before=as_of)
     versions = [
         TableVersion(
             kind=kind,
