@@ -61,6 +61,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def env_url(name: str) -> str:
+    """An http(s) address such as https://duban.example.com, without a trailing slash."""
+    value = _raw(name) or ""
+    if value and not (
+        value.startswith(("http://", "https://")) and "." in value or "localhost" in value
+    ):
+        raise ConfigError(f"{name}={value!r} is not an address such as https://duban.example.com")
+    return value.rstrip("/")
+
+
 def env_path(name: str, default: Path) -> Path:
     value = _raw(name)
     path = Path(value).expanduser() if value else default

@@ -13,6 +13,7 @@ from duban.env import (
     env_list,
     env_path,
     env_str,
+    env_url,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -39,6 +40,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("DUBAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DUBAN_CSRF_TRUSTED_ORIGINS", [])
+# The address people open Duban at, for links that leave the site (calendar feeds); by
+# default the address each request came in on.
+SITE_URL = env_url("DUBAN_SITE_URL")
 
 INSTALLED_APPS = [
     "duban.core",

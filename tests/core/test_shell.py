@@ -51,6 +51,7 @@ class ShellTests(BaseTestCase):
                 "/supervision/matters/",
                 "/supervision/checkins/",
                 "/supervision/rules/",
+                "/supervision/calendar/",
                 "/receivables/",
                 "/partners/",
                 "/org/teams/",

@@ -103,6 +103,7 @@ EXPECTATIONS = [
     Expect("supervision:risk_list", signed_in(member_a=403)),
     Expect("supervision:risk_create", signed_in(executive=403, member_a=403)),
     Expect("supervision:risk_detail", signed_in(**HIDDEN), kwargs=pk("risk_a")),
+    Expect("supervision:plan_list", signed_in(member_a=403)),
     Expect(
         "supervision:plan_demand",
         signed_in(**SUPERVISORS_ONLY, other_supervisor=404),

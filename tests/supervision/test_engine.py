@@ -456,3 +456,12 @@ class PlanStatusTests(BaseTestCase):
                 request="again",
                 status=PlanStatus.DEMANDED,
             )
+
+
+class PlanAnswersTests(BaseTestCase):
+    def test_a_plan_names_the_risk_it_answers_on_its_pages(self):
+        self.assertEqual(self.plan_a.answers, self.risk_a)
+        self.client.force_login(self.lead_a)
+        for url in [self.plan_a.get_absolute_url(), reverse("supervision:todo")]:
+            with self.subTest(url=url):
+                self.assertContains(self.client.get(url), self.risk_a.title)

@@ -42,13 +42,13 @@ class AgendaTests(BaseTestCase):
 
     def test_it_runs_a_constant_number_of_queries(self):
         tick(today=TODAY)
-        with on(TODAY), self.assertNumQueries(15):  # + missed check-ins, matters; the calendar
+        with on(TODAY), self.assertNumQueries(16):  # + missed, the calendar, the lines
             self.client.get(reverse("supervision:agenda"))
         for day in range(5):
             CheckInFactory(team=self.team_b, lead=self.lead_b, date=TODAY - dt.timedelta(days=day))
             MatterFactory(team=self.team_b, owner=self.lead_b, deadline=TODAY)
             RiskFactory(team=self.team_b, opened_on=TODAY)
-        with on(TODAY), self.assertNumQueries(15):  # + missed check-ins, matters; the calendar
+        with on(TODAY), self.assertNumQueries(16):  # + missed, the calendar, the lines
             self.client.get(reverse("supervision:agenda"))
 
     def test_another_supervisor_sees_nothing_of_line_1(self):
@@ -177,6 +177,23 @@ class CalendarFeedTests(BaseTestCase):
 
     def test_the_lead_of_team_b_gets_none_of_team_a(self):
         self.assertEqual(list(self.feed(self.lead_b).walk("VEVENT")), [])
+
+    def test_links_use_the_address_the_feed_was_requested_from(self):
+        (event,) = self.feed(self.lead_a).walk("VEVENT")
+        self.assertEqual(str(event["url"]), f"http://testserver{self.checkin_a.get_absolute_url()}")
+        with self.settings(SITE_URL="https://duban.example.com"):
+            (event,) = self.feed(self.lead_a).walk("VEVENT")
+        self.assertTrue(str(event["url"]).startswith("https://duban.example.com/supervision/"))
+
+    def test_a_supervisors_feed_holds_what_they_own_or_attend_for_two_weeks_back(self):
+        CheckIn.objects.all().delete()
+        mine = CheckInFactory(team=self.team_a, lead=self.lead_a, owner=self.supervisor)
+        CheckInFactory(team=self.team_b, lead=self.lead_b, owner=None)  # seen, not attended
+        CheckInFactory(  # three weeks back
+            team=self.team_a, lead=self.lead_a, owner=self.supervisor, date=D(2026, 2, 5)
+        )
+        uids = [str(e["uid"]) for e in self.feed(self.supervisor).walk("VEVENT")]
+        self.assertEqual([uid.split("@")[0] for uid in uids], [f"checkin-{mine.pk}"])
 
     def test_a_wrong_or_reset_token_is_refused(self):
         self.assertEqual(self.client.get("/supervision/calendar/nope.ics").status_code, 404)
@@ -310,10 +327,59 @@ class PromoteRiskTests(BaseTestCase):
 
 class CalendarPageTests(BaseTestCase):
     def test_a_long_calendar_is_cut_with_a_link_to_the_list(self):
-        CheckInFactory(team=self.team_a, lead=self.lead_a, date=D(2026, 3, 4))
-        CheckInFactory(team=self.team_a, lead=self.lead_a, date=D(2026, 3, 5))
+        for day in [D(2026, 3, 4), D(2026, 3, 5)]:
+            CheckInFactory(team=self.team_a, lead=self.lead_a, owner=self.supervisor, date=day)
         self.client.force_login(self.supervisor)
         with on(D(2026, 3, 2)), mock.patch("duban.supervision.selectors.CALENDAR_ROWS", 2):
             response = self.client.get(reverse("supervision:calendar"))
         self.assertEqual(sum(len(rows) for _, rows in response.context["days"]), 2)
         self.assertContains(response, "只列出最近的安排")
+
+
+class ByLineTests(BaseTestCase):
+    """S-GEN-1: work is followed by time and by line."""
+
+    def setUp(self):
+        from tests.factories import TeamFactory
+
+        self.line_1b = self.line_2  # the supervisor follows a second line too
+        self.line_1b.supervisors.add(self.supervisor)
+        self.team_south = self.team_c
+        self.south = CheckInFactory(team=self.team_south, date=TODAY, title="南方的沟通")
+        self.east = CheckInFactory(team=self.team_a, date=TODAY, title="东方的沟通")
+        RiskFactory(team=self.team_south, title="南方的风险", level=RiskLevel.RED, opened_on=TODAY)
+        MatterFactory(team=self.team_south, owner=self.lead_a, title="南方的事项")
+        self.assertTrue(TeamFactory)  # (the cast's teams suffice)
+        self.client.force_login(self.supervisor)
+
+    def test_the_agenda_can_be_narrowed_to_one_line(self):
+        with on(TODAY):
+            everything = self.client.get(reverse("supervision:agenda"))
+            south = self.client.get(reverse("supervision:agenda"), {"line": self.line_2.pk})
+            nonsense = self.client.get(reverse("supervision:agenda"), {"line": "x"})
+        titles = lambda r: {c.title for c in r.context["today_checkins"]}  # noqa: E731
+        self.assertTrue({"南方的沟通", "东方的沟通"} <= titles(everything))
+        self.assertEqual(titles(south), {"南方的沟通"})
+        self.assertEqual([r.title for r in south.context["new_red_risks"]], ["南方的风险"])
+        self.assertContains(south, "华南业务线")
+        self.assertEqual(titles(nonsense), titles(everything))
+
+    def test_every_list_filters_by_line(self):
+        for name, text in [
+            ("supervision:checkin_list", "南方的沟通"),
+            ("supervision:matter_list", "南方的事项"),
+            ("supervision:risk_list", "南方的风险"),
+        ]:
+            with self.subTest(name=name), on(TODAY):
+                south = self.client.get(reverse(name), {"line": self.line_2.pk})
+                east = self.client.get(reverse(name), {"line": self.line_1.pk})
+                self.assertContains(south, text)
+                self.assertNotContains(east, text)
+
+    def test_the_plan_list_shows_live_plans_by_default_and_filters_by_line(self):
+        response = self.client.get(reverse("supervision:plan_list"))
+        self.assertContains(response, str(self.risk_a))
+        response = self.client.get(reverse("supervision:plan_list"), {"line": self.line_2.pk})
+        self.assertNotContains(response, str(self.risk_a))
+        self.client.force_login(self.lead_b)
+        self.assertNotContains(self.client.get(reverse("supervision:plan_list")), str(self.risk_a))

@@ -19,6 +19,7 @@ class SupervisionConfig(AppConfig):
         NavItem(_("督办事项"), "supervision:matter_list", order=30),
         NavItem(_("跟进"), "supervision:checkin_list", roles=SUPERVISING | {Role.LEAD}, order=40),
         NavItem(_("跟进规则"), "supervision:rule_list", roles=SUPERVISING | {Role.LEAD}, order=50),
+        NavItem(_("日程"), "supervision:calendar", roles=SUPERVISING | {Role.LEAD}, order=52),
     ]
 
     def ready(self):

@@ -3,30 +3,42 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from duban.core.forms import DATE
-from duban.org.models import Team
+from duban.org.choices import Role
+from duban.org.models import BusinessLine, Team, User
 from duban.supervision.choices import (
     ACTIVE_RISK_STATUSES,
+    LIVE_PLAN_STATUSES,
     OPEN_MATTER_STATUSES,
     Area,
     CheckInStatus,
     MatterStatus,
+    PlanStatus,
     Priority,
     RiskLevel,
     RiskStatus,
 )
-from duban.supervision.models import CheckIn, Matter, Risk
+from duban.supervision.models import CheckIn, Matter, Plan, Risk
 
-OVERDUE, UNCLOSED, ACTIVE = "overdue", "unclosed", "active"  # not a status: several
+# not a status: several
+OVERDUE, UNCLOSED, ACTIVE, LIVE = "overdue", "unclosed", "active", "live"
 
 
 class ScopedTeamFilterSet(django_filters.FilterSet):
-    """A filter set whose team choices are the teams the user sees."""
+    """A filter set by business line and team (S-GEN-1: by time and by line), offering the
+    lines and teams the user sees."""
 
+    line = django_filters.ModelChoiceFilter(
+        label=_("业务条线"), queryset=BusinessLine.objects.none(), method="filter_line"
+    )
     team = django_filters.ModelChoiceFilter(label=_("团队"), queryset=Team.objects.none())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filters["line"].queryset = BusinessLine.objects.visible_to(user)
         self.filters["team"].queryset = Team.objects.visible_to(user).select_related("line")
+
+    def filter_line(self, queryset, name, value):
+        return queryset.filter(team__line=value)
 
 
 class CheckInFilterSet(ScopedTeamFilterSet):
@@ -45,7 +57,7 @@ class CheckInFilterSet(ScopedTeamFilterSet):
 
     class Meta:
         model = CheckIn
-        fields = ["team", "area", "status", "date_from", "date_to"]
+        fields = ["line", "team", "area", "status", "date_from", "date_to"]
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,7 +80,7 @@ class MatterFilterSet(ScopedTeamFilterSet):
 
     class Meta:
         model = Matter
-        fields = ["q", "team", "status", "priority"]
+        fields = ["q", "line", "team", "status", "priority"]
 
     def filter_status(self, queryset, name, value):
         if value == UNCLOSED:
@@ -88,7 +100,10 @@ class RiskFilterSet(ScopedTeamFilterSet):
 
     class Meta:
         model = Risk
-        fields = ["team", "area", "level", "status"]
+        fields = ["line", "team", "area", "level", "status"]
+
+    def filter_line(self, queryset, name, value):  # a company-wide risk may name its line
+        return queryset.filter(Q(team__line=value) | Q(team=None, line=value))
 
     def filter_status(self, queryset, name, value):
         if value == ACTIVE:
@@ -97,3 +112,27 @@ class RiskFilterSet(ScopedTeamFilterSet):
 
     def filter_no_team(self, queryset, name, value):
         return queryset.filter(team__isnull=True) if value else queryset.filter(~Q(team=None))
+
+
+class PlanFilterSet(ScopedTeamFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[(LIVE, _("进行中")), *PlanStatus.choices],
+        method="filter_status",
+    )
+    lead = django_filters.ModelChoiceFilter(label=_("主管"), queryset=User.objects.none())
+
+    class Meta:
+        model = Plan
+        fields = ["line", "team", "lead", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = self.filters["team"].queryset
+        leads = User.objects.filter(role=Role.LEAD, led_teams__in=teams).distinct()
+        self.filters["lead"].queryset = leads.order_by("name")
+
+    def filter_status(self, queryset, name, value):
+        if value == LIVE:
+            return queryset.filter(status__in=LIVE_PLAN_STATUSES)
+        return queryset.filter(status=value)

@@ -5,6 +5,7 @@ next working day" or "make-up Saturday".
 """
 
 import datetime as dt
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,11 +15,14 @@ from icalendar import Calendar, Event
 from duban.supervision.choices import CheckInStatus
 from duban.supervision.selectors import calendar_checkins
 
-PAST_DAYS, FUTURE_DAYS = 30, 60
+PAST_DAYS, FUTURE_DAYS = 14, 60
 MEETING = dt.timedelta(minutes=30)
 
 
-def checkin_calendar(user, *, host: str, today: dt.date) -> bytes:
+def checkin_calendar(user, *, base_url: str, today: dt.date) -> bytes:
+    """The person's check-ins (those they own or attend) from PAST_DAYS ago to FUTURE_DAYS
+    ahead; each links to its page under ``base_url`` (scheme and host, no trailing slash)."""
+    host = urlsplit(base_url).netloc
     tz = ZoneInfo(settings.TIME_ZONE)
     cal = Calendar()
     cal.add("prodid", "-//Duban//督办//CN")
@@ -43,7 +47,7 @@ def checkin_calendar(user, *, host: str, today: dt.date) -> bytes:
         lead = checkin.lead.display_name if checkin.lead else "—"
         event.add("description", f"主管：{lead}\n沟通方式：{checkin.get_channel_display()}")
         event.add("status", "CANCELLED" if checkin.status == CheckInStatus.WAIVED else "CONFIRMED")
-        event.add("url", f"https://{host}{checkin.get_absolute_url()}")
+        event.add("url", f"{base_url}{checkin.get_absolute_url()}")
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -8,7 +8,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 
 from duban.core import calendar
-from duban.org.choices import Role
 from duban.org.models import Team
 from duban.supervision.choices import (
     LIVE_PLAN_STATUSES,
@@ -57,20 +56,31 @@ def capped(queryset) -> Capped:
     return result
 
 
-def agenda(user, today: dt.date) -> dict:
-    """今日督办: what the supervisor must do today, urgent first."""
+def agenda(user, today: dt.date, line=None) -> dict:
+    """今日督办: what the supervisor must do today, urgent first; of one business line when
+    ``line`` is given (S-GEN-1: by time and by line)."""
+    on_line = {} if line is None else {"team__line": line}
     checkins = (
         CheckIn.objects.visible_to(user)
+        .filter(**on_line)
         .select_related("team__line", "lead")
         .only(*CHECKIN_ROW_FIELDS)
     )
-    matters = Matter.objects.visible_to(user).open().select_related("team", "owner")
-    plans = Plan.objects.visible_to(user).select_related("team", "lead")
+    matters = (
+        Matter.objects.visible_to(user).filter(**on_line).open().select_related("team", "owner")
+    )
+    plans = Plan.objects.visible_to(user).filter(**on_line).select_related("team", "lead")
     overdue = checkins.overdue(today).order_by("date", "team__name")
     since = new_risks_since(today)
     today_checkins = checkins.filter(date=today).order_by(
         "-urgent", "team__line__name", "team__name", "agreed_time", "pk"
     )
+    risks = Risk.objects.visible_to(user)
+    if line is not None:
+        risks = risks.filter(Q(team__line=line) | Q(team=None, line=line))
+    milestones = Milestone.objects.visible_to(user)
+    if line is not None:
+        milestones = milestones.filter(version__plan__team__line=line)
     return {
         "urgent_matters": list(matters.filter(priority=Priority.URGENT).order_by("deadline")),
         "today_checkins": mark_missed(today_checkins[:AGENDA_ROWS]),
@@ -87,15 +97,13 @@ def agenda(user, today: dt.date) -> dict:
         "plans_to_review": list(plans.filter(status=PlanStatus.SUBMITTED).order_by("created_at")),
         "plans_late": list(plans.overdue_submission(today).order_by("submit_by")),
         "milestones_due": list(
-            Milestone.objects.visible_to(user)
-            .live()
+            milestones.live()
             .filter(due_date__lte=today)
             .select_related("version__plan__team", "owner")
             .order_by("due_date")
         ),
         "new_red_risks": capped(
-            Risk.objects.visible_to(user)
-            .active()
+            risks.active()
             .filter(level=RiskLevel.RED, opened_on__gte=since)
             .select_related("team")
             .order_by("-opened_on")
@@ -182,11 +190,10 @@ def upcoming_checkins(user, today: dt.date, days: int = 28) -> list[tuple[dt.dat
 
 
 def calendar_checkins(user, start: dt.date, end: dt.date):
-    """The check-ins of a person's calendar: a lead's own, or all a supervisor oversees."""
+    """The check-ins of a person's calendar: those they own (a supervisor's) or attend (a
+    lead's), not every one a supervisor may see."""
     checkins = CheckIn.objects.visible_to(user).filter(date__range=(start, end))
-    if user.role == Role.LEAD:
-        checkins = checkins.filter(lead=user)
-    return checkins.select_related("team", "lead")
+    return checkins.filter(Q(owner=user) | Q(lead=user)).select_related("team", "lead")
 
 
 def new_risks_since(today: dt.date) -> dt.date:

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from duban.supervision.models import CheckIn, FollowUpRule, Matter, Risk
+from duban.supervision.models import CheckIn, FollowUpRule, Matter, Plan, Risk
 
 
 class RuleTable(tables.Table):
@@ -59,3 +59,21 @@ class RiskTable(tables.Table):
         return format_html(
             '<span class="badge text-bg-{}">{}</span>', css, record.get_level_display()
         )
+
+
+class PlanTable(tables.Table):
+    subject = tables.Column(
+        _("针对"), accessor="pk", orderable=False, linkify=lambda record: record.get_absolute_url()
+    )
+    submit_by = tables.DateColumn(format="Y-m-d")
+
+    class Meta:
+        model = Plan
+        fields = ["subject", "team", "lead", "status", "submit_by", "escalation"]
+        empty_text = _("没有符合条件的方案。")
+
+    def render_subject(self, record):
+        return str(record.answers)
+
+    def value_subject(self, record):
+        return str(record.answers)

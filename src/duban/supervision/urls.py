@@ -34,6 +34,7 @@ urlpatterns = [
     path("risks/new/", risks.risk_create, name="risk_create"),
     path("risks/<int:pk>/", risks.risk_detail, name="risk_detail"),
     path("risks/<int:pk>/close/", risks.risk_close, name="risk_close"),
+    path("plans/", plans.plan_list, name="plan_list"),
     path("plans/demand/", plans.plan_demand, name="plan_demand"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/submit/", plans.plan_submit, name="plan_submit"),

@@ -105,13 +105,14 @@ class Plan(About, Escalating, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} · {self.lead}"
+        return f"{self.answers} · {self.lead}"
 
     def get_absolute_url(self) -> str:
         return detail_url("supervision:plan_detail", self.pk)
 
     @property
-    def subject(self):
+    def answers(self):
+        """The risk or the matter the plan answers (``subject`` is what that is about)."""
         return self.risk or self.matter
 
     @property

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -6,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from duban.org.choices import Role
+from duban.org.models import BusinessLine
 from duban.supervision import selectors
 from duban.supervision.apps import SUPERVISING
 from duban.supervision.ical import checkin_calendar
@@ -19,7 +21,15 @@ def agenda(request: HttpRequest) -> HttpResponse:
     if request.user.role not in SUPERVISING:
         raise PermissionDenied
     today = timezone.localdate()
-    context = {"today": today, **selectors.agenda(request.user, today)}
+    lines = list(BusinessLine.objects.visible_to(request.user).order_by("name"))
+    wanted = request.GET.get("line", "")
+    line = next((item for item in lines if str(item.pk) == wanted), None)
+    context = {
+        "today": today,
+        "lines": lines if len(lines) > 1 else [],
+        "line": line,
+        **selectors.agenda(request.user, today, line=line),
+    }
     return render(request, "supervision/agenda.html", context)
 
 
@@ -64,7 +74,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if feed is None or not feed.user.is_active:
         raise Http404
-    body = checkin_calendar(feed.user, host=request.get_host(), today=timezone.localdate())
+    base_url = settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+    body = checkin_calendar(feed.user, base_url=base_url, today=timezone.localdate())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = "inline; filename=duban.ics"
     response["Cache-Control"] = "private, max-age=300"

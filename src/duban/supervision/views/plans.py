@@ -6,12 +6,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from duban.core.access import get_object_for_user
+from duban.core.exporting import table_response
 from duban.core.history import history_of
 from duban.core.transitions import TransitionError
+from duban.org.choices import Role
 from duban.supervision import services
 from duban.supervision.choices import PlanStatus
+from duban.supervision.filters import LIVE, PlanFilterSet
 from duban.supervision.forms import (
     MilestoneDoneForm,
     MilestoneFormSet,
@@ -23,6 +27,7 @@ from duban.supervision.forms import (
 )
 from duban.supervision.models import Matter, Milestone, Plan, Risk
 from duban.supervision.scoping import is_supervisor
+from duban.supervision.tables import PlanTable
 from duban.supervision.views.common import require_supervisor, run_action, run_form_action
 
 
@@ -33,6 +38,23 @@ def _subject(request):
         if value and value.isdigit():
             return get_object_for_user(model, request.user, pk=int(value))
     raise Http404
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.MEMBER:
+        raise PermissionDenied
+    plans = Plan.objects.visible_to(request.user).select_related("team", "lead", "risk", "matter")
+    data = request.GET.copy()
+    if not data or list(data) == ["export"]:
+        data["status"] = LIVE  # what is under way, unless asked otherwise
+    filterset = PlanFilterSet(data, queryset=plans, user=request.user)
+    if request.GET.get("export") == "xlsx":
+        return table_response(PlanTable(filterset.qs), filename="方案.xlsx", sheet="方案")
+    table = PlanTable(filterset.qs.order_by("submit_by", "pk"))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {"filter": filterset, "table": table, "can_export": True}
+    return render(request, "supervision/plan_list.html", context)
 
 
 @login_required
