@@ -373,3 +373,11 @@ class ManyGroupsTests(BaseTestCase):
         self.assertEqual(len(context["rows"]), 3)
         self.assertEqual(context["rest"]["groups"], 3)
         self.assertEqual(shown + context["rest"]["total"], context["company"]["total"])
+
+
+class EnglishAgingTests(BaseTestCase):
+    def test_the_group_buttons_read_in_english(self):
+        self.client.force_login(self.supervisor)
+        self.client.cookies["django_language"] = "en"
+        response = self.client.get(reverse("receivables:aging"))
+        self.assertContains(response, '<a class="btn btn-sm btn-primary" href="?by=team">Teams</a>')

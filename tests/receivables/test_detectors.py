@@ -32,8 +32,8 @@ class DetectorTests(BaseTestCase):
 
     def test_due_but_in_no_collection_plan(self):  # S-AR-3
         signal = next(detectors.due_not_planned(TODAY))
-        self.assertIn("1 笔到期应收未列入回款计划", signal.title)
-        self.assertIn("INV-A-001", signal.evidence[0])
+        self.assertIn("1 笔到期应收未列入回款计划", str(signal.title))
+        self.assertIn("INV-A-001", str(signal.evidence[0]))
         PlanLine.objects.create(
             receivable=self.receivable_a, planned_date=TODAY, amount=Decimal("70000")
         )
@@ -83,7 +83,7 @@ class DetectorTests(BaseTestCase):
         self.assertEqual(signal.level, "red")  # the worst of its items
         self.assertEqual([i.subject for i in signal.items], [late, soon])  # worst first
         self.assertEqual([i.level for i in signal.items], ["red", "yellow"])
-        self.assertIn("2 笔大额应收", signal.title)
+        self.assertIn("2 笔大额应收", str(signal.title))
         DunningAction.objects.create(receivable=soon, date=TODAY, result="已催")
         (signal,) = detectors.large_amounts(TODAY)
         self.assertEqual([i.subject for i in signal.items], [late])
@@ -124,7 +124,7 @@ class DetectorTests(BaseTestCase):
             category="prepayment",
             agreed_payment_date=TODAY - dt.timedelta(days=2),
         )
-        self.assertIn("预付款未按约定支付", next(detectors.prepayment_late(TODAY)).title)
+        self.assertIn("预付款未按约定支付", str(next(detectors.prepayment_late(TODAY)).title))
 
     def test_the_risk_opens_on_the_board_and_resolves_when_planned(self):
         risks_sync(today=TODAY)

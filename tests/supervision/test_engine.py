@@ -465,3 +465,28 @@ class PlanAnswersTests(BaseTestCase):
         for url in [self.plan_a.get_absolute_url(), reverse("supervision:todo")]:
             with self.subTest(url=url):
                 self.assertContains(self.client.get(url), self.risk_a.title)
+
+
+class ReaderLanguageTests(BaseTestCase):
+    """Issue 10: system-made risks are stored as message ids and shown in the reader's
+    language, with no full-width punctuation in English."""
+
+    def test_a_system_risk_reads_in_english_for_an_english_reader(self):
+        receivable(self.team_a, "BIG-1", due=D(2026, 2, 1), amount="800000.00")
+        risks_sync(today=MONDAY)
+        risk = Risk.objects.get(key=f"ar-large:team:{self.team_a.pk}")
+        self.assertIn("笔大额应收", risk.title)  # kept in Chinese for the record
+        self.client.force_login(self.supervisor)
+        self.client.cookies["django_language"] = "en"
+        page = self.client.get(risk.get_absolute_url()).content.decode()
+        self.assertIn("large amounts overdue or due soon", page)
+        self.assertIn("BIG-1", page)
+        self.assertIn("(overdue)", page)
+        from django.utils import translation
+
+        with translation.override("en"):
+            english = [risk.items.get().shown_label, risk.shown_title, *risk.shown_evidence]
+        for text in english:
+            self.assertFalse(set(text) & set("（）：，、"), text)
+        with translation.override("zh-hans"):
+            self.assertIn("（已逾期）", risk.items.get().shown_label)

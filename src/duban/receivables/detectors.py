@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from duban.partners.choices import Condition
 from duban.receivables.choices import Category
@@ -19,7 +20,7 @@ from duban.receivables.models import (
     Settings,
 )
 from duban.supervision.choices import Area, RiskLevel
-from duban.supervision.registry import SignalItem, detector, per_team
+from duban.supervision.registry import Message, SignalItem, detector, message, per_team
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 LARGE_DUE_SOON_DAYS = 14
@@ -50,9 +51,17 @@ def _item(receivable, level=RiskLevel.YELLOW, label=None) -> SignalItem:
     )
 
 
-def _line(receivable) -> str:
-    owed, due = _money(receivable.outstanding), receivable.due_date or "—"
-    return f"{receivable.number} {receivable.customer.name} {owed} 到期 {due}"
+def _line(receivable, more: str = "", **params) -> Message:
+    """An amount as a line of a risk: number, payer, owed, due, and what is wrong with it."""
+    line = gettext_noop("%(number)s %(customer)s %(owed)s 到期 %(due)s")
+    return message(
+        (line, more) if more else line,
+        number=receivable.number,
+        customer=receivable.customer.name,
+        owed=_money(receivable.outstanding),
+        due=f"{receivable.due_date or '—'}",
+        **params,
+    )
 
 
 def _total(items) -> Decimal:
@@ -69,8 +78,8 @@ def _per_team(rows, key, title, level, url_params=None):
     for signal in per_team(
         items,
         key=key,
-        title=lambda team, found: (
-            title % {"team": team.name, "n": len(found), "total": _money(_total(found))}
+        title=lambda team, found: message(
+            title, team=team.name, n=len(found), total=_money(_total(found))
         ),
         url=lambda team: _list_url(team=team.pk, **(url_params or {})),
     ):
@@ -94,7 +103,7 @@ def due_not_planned(today: dt.date):
     yield from _per_team(
         rows,
         "ar-due-not-planned",
-        "%(team)s 有 %(n)d 笔到期应收未列入回款计划（%(total)s）",
+        gettext_noop("%(team)s 有 %(n)d 笔到期应收未列入回款计划（%(total)s）"),
         "auto",
         {"overdue": "true"},
     )
@@ -112,7 +121,7 @@ def plan_missed(today: dt.date):
     yield from _per_team(
         rows,
         "ar-plan-missed",
-        "%(team)s 有 %(n)d 笔应收过了计划回款日仍未回款（%(total)s）",
+        gettext_noop("%(team)s 有 %(n)d 笔应收过了计划回款日仍未回款（%(total)s）"),
         RiskLevel.RED,
     )
 
@@ -141,16 +150,25 @@ def promise_broken(today: dt.date):
         seen.add(receivable.pk)
         if paid >= action.promised_amount:
             continue
-        label = (
-            f"{receivable.customer.name} {receivable.number}：{action.date} 承诺 "
-            f"{action.promised_date} 付 {_money(action.promised_amount)}，此后到账 "
-            f"{_money(Decimal(paid))}"
+        label = message(
+            gettext_noop(
+                "%(customer)s %(number)s：%(date)s 承诺 %(promised)s 付 %(amount)s，"
+                "此后到账 %(paid)s"
+            ),
+            customer=receivable.customer.name,
+            number=receivable.number,
+            date=f"{action.date}",
+            promised=f"{action.promised_date}",
+            amount=_money(action.promised_amount),
+            paid=_money(Decimal(paid)),
         )
         items.append((receivable.team, _item(receivable, RiskLevel.RED, label)))
     yield from per_team(
         items,
         key="ar-promise-broken",
-        title=lambda team, found: f"{team.name} 有 {len(found)} 笔应收未按承诺付款",
+        title=lambda team, found: message(
+            gettext_noop("%(team)s 有 %(n)d 笔应收未按承诺付款"), team=team.name, n=len(found)
+        ),
         url=lambda team: _list_url(team=team.pk),
     )
 
@@ -174,16 +192,25 @@ def large_amounts(today: dt.date):
         overdue = receivable.due_date < today
         if not overdue and receivable.chased:
             continue
-        state = "已逾期" if overdue else "临近到期、近 7 天没有催款"
-        label = f"{_line(receivable)}（{state}）"
+        label = _line(
+            receivable,
+            gettext_noop("（已逾期）")
+            if overdue
+            else gettext_noop("（临近到期、近 7 天没有催款）"),
+        )
         level = RiskLevel.RED if overdue else RiskLevel.YELLOW
         items.append((receivable.team, _item(receivable, level, label)))
     yield from per_team(
         items,
         key="ar-large",
-        title=lambda team, found: (
-            f"{team.name} 有 {len(found)} 笔大额应收逾期或临近到期未催款"
-            f"（{_money(_total(found))}，大额标准 {_money(large)}）"
+        title=lambda team, found: message(
+            gettext_noop(
+                "%(team)s 有 %(n)d 笔大额应收逾期或临近到期未催款（%(total)s，大额标准 %(large)s）"
+            ),
+            team=team.name,
+            n=len(found),
+            total=_money(_total(found)),
+            large=_money(large),
         ),
         url=lambda team: _list_url(team=team.pk),
     )
@@ -199,13 +226,20 @@ def risky_customers(today: dt.date):
     items = []
     for (team, customer), receivables in owed.items():
         total = sum((r.outstanding for r in receivables), Decimal(0))
-        label = f"{customer.name} 仍欠 {_money(total)}（{len(receivables)} 笔）"
+        label = message(
+            gettext_noop("%(customer)s 仍欠 %(total)s（%(n)d 笔）"),
+            customer=customer.name,
+            total=_money(total),
+            n=len(receivables),
+        )
         url = _list_url(team=team.pk, customer=customer.pk)
         items.append((team, SignalItem(label, RiskLevel.RED, subject=customer, url=url)))
     yield from per_team(
         items,
         key="ar-risky-customer",
-        title=lambda team, found: f"{team.name} 有 {len(found)} 家经营风险客户仍欠款",
+        title=lambda team, found: message(
+            gettext_noop("%(team)s 有 %(n)d 家经营风险客户仍欠款"), team=team.name, n=len(found)
+        ),
         url=lambda team: _list_url(team=team.pk),
     )
 
@@ -224,7 +258,7 @@ def partner_not_planned(today: dt.date):
     yield from _per_team(
         rows,
         "ar-partner-not-planned",
-        "%(team)s 有 %(n)d 笔固定合作单位应收未列入回款计划（%(total)s）",
+        gettext_noop("%(team)s 有 %(n)d 笔固定合作单位应收未列入回款计划（%(total)s）"),
         RiskLevel.YELLOW,
     )
 
@@ -238,15 +272,23 @@ def warranty_due(today: dt.date):
     items = []
     for receivable in rows.order_by("warranty_due_date", "pk"):
         late = receivable.warranty_due_date < today
-        state = "已到期未收回" if late else "即将到期"
-        label = f"{_line(receivable)}，质保 {receivable.warranty_due_date} 到期（{state}）"
+        label = _line(
+            receivable,
+            gettext_noop("，质保 %(warranty)s 到期（已到期未收回）")
+            if late
+            else gettext_noop("，质保 %(warranty)s 到期（即将到期）"),
+            warranty=f"{receivable.warranty_due_date}",
+        )
         level = RiskLevel.RED if late else RiskLevel.YELLOW
         items.append((receivable.team, _item(receivable, level, label)))
     yield from per_team(
         items,
         key="ar-warranty-due",
-        title=lambda team, found: (
-            f"{team.name} 有 {len(found)} 笔质保金到期或即将到期（{_money(_total(found))}）"
+        title=lambda team, found: message(
+            gettext_noop("%(team)s 有 %(n)d 笔质保金到期或即将到期（%(total)s）"),
+            team=team.name,
+            n=len(found),
+            total=_money(_total(found)),
         ),
         url=lambda team: _list_url(team=team.pk, category=Category.WARRANTY),
     )
@@ -261,8 +303,12 @@ def prepayment_late(today: dt.date):
             _item(
                 r,
                 RiskLevel.RED,
-                f"{_line(r)}，约定 {r.agreed_payment_date} 支付，"
-                f"逾期 {(today - r.agreed_payment_date).days} 天",
+                _line(
+                    r,
+                    gettext_noop("，约定 %(agreed)s 支付，逾期 %(days)d 天"),
+                    agreed=f"{r.agreed_payment_date}",
+                    days=(today - r.agreed_payment_date).days,
+                ),
             ),
         )
         for r in rows.order_by("agreed_payment_date", "pk")
@@ -270,8 +316,11 @@ def prepayment_late(today: dt.date):
     yield from per_team(
         items,
         key="ar-prepayment-late",
-        title=lambda team, found: (
-            f"{team.name} 有 {len(found)} 笔预付款未按约定支付（{_money(_total(found))}）"
+        title=lambda team, found: message(
+            gettext_noop("%(team)s 有 %(n)d 笔预付款未按约定支付（%(total)s）"),
+            team=team.name,
+            n=len(found),
+            total=_money(_total(found)),
         ),
         url=lambda team: _list_url(team=team.pk, category=Category.PREPAYMENT),
     )

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from duban.org.models import Team
 from duban.receivables.models import Receivable, Settings
@@ -44,7 +45,7 @@ def teams_owed(today: dt.date):
 AR_TABLE = table_kind(
     "ar_table",
     area=Area.RECEIVABLES,
-    label=_("应收账表"),
+    label=gettext_noop("应收账表"),
     stale_days=16,  # updated twice a month (S-AR-2)
     seed_ref="S-AR-2",
     teams=teams_owed,

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -131,7 +132,11 @@ def receivable_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return redirect(receivable)
 
 
-GROUP_CHOICES = [("team", _("团队")), ("lead", _("主管")), ("customer", _("客户"))]
+GROUP_CHOICES = [  # lazy: read in each reader's language
+    ("team", gettext_lazy("团队")),
+    ("lead", gettext_lazy("主管")),
+    ("customer", gettext_lazy("客户")),
+]
 CHART_ROWS = 20
 
 

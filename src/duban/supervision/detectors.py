@@ -4,11 +4,11 @@ import datetime as dt
 from collections import defaultdict
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from duban.supervision.choices import Area, Priority, RiskLevel
 from duban.supervision.models import CheckIn, Matter, Milestone, Plan
-from duban.supervision.registry import TABLE_KINDS, Signal, detector
+from duban.supervision.registry import TABLE_KINDS, Signal, detector, message
 from duban.supervision.services import previous_versions
 
 RED_AFTER_DAYS = 3  # late this many calendar days or more: red
@@ -31,8 +31,11 @@ def checkins_overdue(today: dt.date):
         yield Signal(
             key=f"checkins-overdue:team:{team.pk}",
             level=_level(oldest),
-            title=_("%(team)s 有 %(n)d 次督办跟进逾期未完成")
-            % {"team": team.name, "n": len(checkins)},
+            title=message(
+                gettext_noop("%(team)s 有 %(n)d 次督办跟进逾期未完成"),
+                team=team.name,
+                n=len(checkins),
+            ),
             evidence=[f"{c.date:%Y-%m-%d} {c.title}" for c in checkins[:EVIDENCE_ROWS]],
             team_id=team.pk,
             line_id=team.line_id,
@@ -48,9 +51,13 @@ def plan_submission_overdue(today: dt.date):
         yield Signal(
             key=f"plan-submission-overdue:{plan.pk}",
             level=_level(days),
-            title=_("%(lead)s 的方案逾期 %(days)d 天未提交") % {"lead": plan.lead, "days": days},
+            title=message(
+                gettext_noop("%(lead)s 的方案逾期 %(days)d 天未提交"),
+                lead=plan.lead.display_name,
+                days=days,
+            ),
             evidence=[
-                _("提交期限：%(date)s") % {"date": f"{plan.submit_by:%Y-%m-%d}"},
+                message(gettext_noop("提交期限：%(date)s"), date=f"{plan.submit_by:%Y-%m-%d}"),
                 plan.request,
             ],
             team_id=plan.team_id,
@@ -73,8 +80,11 @@ def milestones_overdue(today: dt.date):
         yield Signal(
             key=f"milestones-overdue:plan:{plan.pk}",
             level=_level((today - milestones[0].due_date).days),
-            title=_("%(lead)s 的方案有 %(n)d 个节点逾期")
-            % {"lead": plan.lead, "n": len(milestones)},
+            title=message(
+                gettext_noop("%(lead)s 的方案有 %(n)d 个节点逾期"),
+                lead=plan.lead.display_name,
+                n=len(milestones),
+            ),
             evidence=[f"{m.due_date:%Y-%m-%d} {m.title}" for m in milestones[:EVIDENCE_ROWS]],
             team_id=plan.team_id,
             line_id=plan.team.line_id,
@@ -91,10 +101,12 @@ def matters_past_deadline(today: dt.date):
         yield Signal(
             key=f"matter-past-deadline:{matter.pk}",
             level=RiskLevel.RED if urgent else _level(days),
-            title=_("督办事项超期 %(days)d 天：%(title)s") % {"days": days, "title": matter.title},
+            title=message(
+                gettext_noop("督办事项超期 %(days)d 天：%(title)s"), days=days, title=matter.title
+            ),
             evidence=[
-                _("截止日期：%(date)s") % {"date": f"{matter.deadline:%Y-%m-%d}"},
-                _("责任人：%(owner)s") % {"owner": matter.owner},
+                message(gettext_noop("截止日期：%(date)s"), date=f"{matter.deadline:%Y-%m-%d}"),
+                message(gettext_noop("责任人：%(owner)s"), owner=matter.owner.display_name),
             ],
             team_id=matter.team_id,
             line_id=matter.team.line_id,
@@ -117,20 +129,31 @@ def tables_stale(today: dt.date):
             last = version.as_of if version else None
             if last is not None and (today - last).days <= kind.stale_days:
                 continue
-            values = {"team": team.name, "table": kind.label}
+            table = str(kind.label)  # the kind's label is marked for the catalogue already
             if last is None:
-                title = _("%(team)s 还没有导入过%(table)s") % values
+                title = message(
+                    gettext_noop("%(team)s 还没有导入过%(table)s"), team=team.name, table=table
+                )
             else:
-                values["days"] = (today - last).days
-                title = _("%(team)s 的%(table)s已 %(days)d 天未更新") % values
+                title = message(
+                    gettext_noop("%(team)s 的%(table)s已 %(days)d 天未更新"),
+                    team=team.name,
+                    table=table,
+                    days=(today - last).days,
+                )
             yield Signal(
                 key=f"table-stale:{kind.name}:team:{team.pk}",
                 level=RiskLevel.YELLOW,
                 title=title,
                 evidence=[
-                    _("最近一版：%(day)s") % {"day": last} if last else _("没有导入记录"),
-                    _("应在 %(days)d 天内更新（%(ref)s）")
-                    % {"days": kind.stale_days, "ref": kind.seed_ref},
+                    message(gettext_noop("最近一版：%(day)s"), day=f"{last}")
+                    if last
+                    else message(gettext_noop("没有导入记录")),
+                    message(
+                        gettext_noop("应在 %(days)d 天内更新（%(ref)s）"),
+                        days=kind.stale_days,
+                        ref=kind.seed_ref,
+                    ),
                 ],
                 team_id=team.pk,
                 line_id=team.line_id,

@@ -18,8 +18,49 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext
 
 from duban.supervision.choices import Area, RiskLevel
+
+# --- texts that detectors write ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Message:
+    """Text a detector writes, kept as its message id and parameters, so that each reader
+    sees it in their own language (the id is marked with ``gettext_noop`` where it is
+    written, for the catalogue). The id may be a sequence of ids, joined once translated
+    (a line and what is wrong with it). A parameter named with a leading underscore is itself
+    a message id (a table's name, say), translated too."""
+
+    msgid: "str | tuple[str, ...]"
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        parts = [self.msgid] if isinstance(self.msgid, str) else self.msgid
+        text = "".join(gettext(part) for part in parts)
+        if not self.params:
+            return text
+        values = {
+            name.lstrip("_"): gettext(value) if name.startswith("_") else value
+            for name, value in self.params.items()
+        }
+        return text % values
+
+    def as_json(self) -> list:
+        return [self.msgid if isinstance(self.msgid, str) else list(self.msgid), self.params]
+
+    @classmethod
+    def from_json(cls, kept) -> "Message | str":
+        if not isinstance(kept, list):
+            return kept
+        msgid = kept[0] if isinstance(kept[0], str) else tuple(kept[0])
+        return cls(msgid, kept[1])
+
+
+def message(msgid: str, **params) -> Message:
+    return Message(msgid, params)
+
 
 # --- detectors -------------------------------------------------------------------------------
 
@@ -38,8 +79,8 @@ class SignalItem:
 class Signal:
     key: str
     level: RiskLevel
-    title: str
-    evidence: list[str] = field(default_factory=list)
+    title: "str | Message"
+    evidence: "list[str | Message]" = field(default_factory=list)
     team_id: int | None = None
     line_id: int | None = None
     subject_label: str = ""
@@ -205,7 +246,9 @@ class TableKind:
     """A table each team keeps current as dated versions (资源大表, 应收账表, 项目表 …).
 
     ``teams(today)`` are the teams that must keep it; a team's latest version older than
-    ``stale_days`` raises a risk. ``url_name`` is the page that lists its versions.
+    ``stale_days`` raises a risk. ``url_name`` is the page that lists its versions. The
+    ``label`` is a message id (marked with gettext_noop): risks name the table in the
+    reader's language.
     """
 
     name: str

@@ -54,6 +54,12 @@ class RiskTable(tables.Table):
         fields = ["level", "title", "area", "team", "status", "opened_on"]
         empty_text = _("没有符合条件的风险。")
 
+    def render_title(self, record):
+        return record.shown_title
+
+    def value_title(self, record):
+        return record.shown_title
+
     def render_level(self, record):
         css = "danger" if record.level == "red" else "warning"
         return format_html(

@@ -10,14 +10,16 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from duban.core import calendar
 from duban.core.transitions import TransitionError, transition
-from duban.notify.services import Message, outbox_enqueue
+from duban.notify.services import Message as Notice
+from duban.notify.services import outbox_enqueue
 from duban.org.models import Team
 from duban.supervision.cadence import occurrences, parse_numbers, workdays_around
 from duban.supervision.choices import (
@@ -28,7 +30,7 @@ from duban.supervision.choices import (
     ScopeKind,
 )
 from duban.supervision.models import AreaPolicy, CheckIn, FollowUpRule, Risk, RiskItem
-from duban.supervision.registry import DETECTORS, ESCALATING, SUBJECT_KINDS, Signal
+from duban.supervision.registry import DETECTORS, ESCALATING, SUBJECT_KINDS, Message, Signal
 
 HORIZON_DAYS = 14  # check-ins exist this far ahead
 SUPERVISOR_AFTER_WORKDAYS = 2  # overdue this many working days: the supervisor and line head hear
@@ -232,14 +234,28 @@ def _subject_fields(signal: Signal) -> dict:
     return {"subject_type": ContentType.objects.get_for_model(subject), "subject_id": subject.pk}
 
 
+def _texts(signal: Signal) -> tuple[str, list[str], dict]:
+    """The signal's title and evidence in Chinese, for the record, and as message ids with
+    parameters, to be shown in each reader's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title, evidence = str(signal.title)[:200], [str(line) for line in signal.evidence]
+    kept = [signal.title, *signal.evidence]
+    if not any(isinstance(text, Message) for text in kept):
+        return title, evidence, {}
+    as_json = [text.as_json() if isinstance(text, Message) else str(text) for text in kept]
+    return title, evidence, {"title": as_json[0], "evidence": as_json[1:]}
+
+
 def _risk(source, area, signal: Signal, today) -> Risk:
+    title, evidence, texts = _texts(signal)
     return Risk(
         key=signal.key,
         source=source,
         area=signal.area or area,
         level=signal.level,
-        title=signal.title,
-        evidence=signal.evidence,
+        title=title,
+        evidence=evidence,
+        texts=texts,
         team_id=signal.team_id,
         line_id=signal.line_id,
         lead_id=signal.lead_id,
@@ -253,6 +269,7 @@ def _risk(source, area, signal: Signal, today) -> Risk:
 
 def _refresh(risk: Risk, signal: Signal, today) -> int:
     """Update what changed; reopen the risk if it had been resolved or its plan had landed."""
+    title, evidence, texts = _texts(signal)
     if risk.status in (RiskStatus.MITIGATED, RiskStatus.RESOLVED):
         try:
             transition(
@@ -263,18 +280,19 @@ def _refresh(risk: Risk, signal: Signal, today) -> int:
                 reopened_count=risk.reopened_count + 1,
                 resolved_on=None,
                 level=signal.level,
-                title=signal.title,
-                evidence=signal.evidence,
+                title=title,
+                evidence=evidence,
+                texts=texts,
                 lead_id=signal.lead_id,
             )
         except TransitionError:  # another tick reopened it meanwhile
             return 0
         return 1
-    current = (risk.level, risk.title, risk.evidence, risk.lead_id)
-    if current != (signal.level, signal.title, signal.evidence, signal.lead_id):
-        risk.level, risk.title, risk.evidence = signal.level, signal.title, signal.evidence
+    current = (risk.level, risk.title, risk.evidence, risk.texts, risk.lead_id)
+    if current != (signal.level, title, evidence, texts, signal.lead_id):
+        risk.level, risk.title, risk.evidence, risk.texts = signal.level, title, evidence, texts
         risk.lead_id = signal.lead_id
-        risk.save(update_fields=["level", "title", "evidence", "lead"])
+        risk.save(update_fields=["level", "title", "evidence", "texts", "lead"])
     return 0
 
 
@@ -286,14 +304,14 @@ def _sync_items(signals: dict[str, Signal]) -> None:
     risks = dict(Risk.objects.filter(key__in=grouped).values_list("key", "pk"))
     stored = defaultdict(list)
     rows = RiskItem.objects.filter(risk__in=risks.values()).order_by("risk", "position")
-    for row in rows.values_list("risk_id", "label", "level", "url", "subject_type", "subject_id"):
+    fields = ["risk_id", "label", "text", "level", "url", "subject_type", "subject_id"]
+    for row in rows.values_list(*fields):
         stored[row[0]].append(row[1:])
     changed, new_items = [], []
     for key, risk_id in risks.items():
         items = [_item_row(item) for item in grouped[key].items]
-        if [(i.label, i.level, i.url, i.subject_type_id, i.subject_id) for i in items] == stored[
-            risk_id
-        ]:
+        fresh = [(i.label, i.text, i.level, i.url, i.subject_type_id, i.subject_id) for i in items]
+        if fresh == stored[risk_id]:
             continue
         changed.append(risk_id)
         for position, item in enumerate(items):
@@ -306,8 +324,11 @@ def _sync_items(signals: dict[str, Signal]) -> None:
 
 def _item_row(item) -> RiskItem:
     subject = item.subject
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(item.label)[:300]
     return RiskItem(
-        label=item.label[:300],
+        label=label,
+        text=item.label.as_json() if isinstance(item.label, Message) else None,
         level=item.level,
         url=item.url[:300],
         subject_type_id=ContentType.objects.get_for_model(subject).pk if subject else None,
@@ -403,7 +424,7 @@ def _line_supervisors() -> dict[int, set[int]]:
     return people
 
 
-def _messages(item, owner_item, level, reason, supervisors) -> list[Message]:
+def _messages(item, owner_item, level, reason, supervisors) -> list[Notice]:
     responsible = getattr(owner_item, "lead_id", None) or getattr(owner_item, "owner_id", None)
     recipients = {responsible} - {None}
     if level >= Escalation.SUPERVISOR:
@@ -412,6 +433,6 @@ def _messages(item, owner_item, level, reason, supervisors) -> list[Message]:
     text = f"{reason}：{owner_item.team.name} · {item}"
     link = owner_item.get_absolute_url()
     return [
-        Message(user_id, text[:300], link, f"escalate:{kind}:{item.pk}:L{level}:u{user_id}")
+        Notice(user_id, text[:300], link, f"escalate:{kind}:{item.pk}:L{level}:u{user_id}")
         for user_id in sorted(recipients)
     ]

@@ -40,6 +40,9 @@ class Risk(About, VersionedModel):
     level = models.CharField(_("等级"), max_length=10, choices=RiskLevel)
     title = models.CharField(_("风险"), max_length=200)
     evidence = models.JSONField(_("依据"), default=list, blank=True)
+    # a system-made risk's title and evidence as message ids with parameters (registry.Message),
+    # shown in each reader's language; ``title`` and ``evidence`` keep them in Chinese
+    texts = models.JSONField(_("文字"), default=dict, blank=True)
     team = models.ForeignKey(
         Team,
         verbose_name=_("团队"),
@@ -91,10 +94,25 @@ class Risk(About, VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
 
     def get_absolute_url(self) -> str:
         return detail_url("supervision:risk_detail", self.pk)
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language."""
+        from duban.supervision.registry import Message
+
+        kept = self.texts.get("title")
+        return str(Message.from_json(kept)) if kept else self.title
+
+    @property
+    def shown_evidence(self) -> list[str]:
+        from duban.supervision.registry import Message
+
+        kept = self.texts.get("evidence")
+        return [str(Message.from_json(line)) for line in kept] if kept else self.evidence
 
     @property
     def is_active(self) -> bool:
@@ -109,6 +127,7 @@ class RiskItem(models.Model):
     label = models.CharField(_("内容"), max_length=300)
     level = models.CharField(_("等级"), max_length=10, choices=RiskLevel)
     url = models.CharField(_("链接"), max_length=300, blank=True)
+    text = models.JSONField(_("文字"), null=True, blank=True)  # the label as a message id
     subject_type = models.ForeignKey(
         "contenttypes.ContentType",
         on_delete=models.PROTECT,
@@ -128,4 +147,11 @@ class RiskItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        return self.shown_label
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language."""
+        from duban.supervision.registry import Message
+
+        return str(Message.from_json(self.text)) if self.text else self.label
