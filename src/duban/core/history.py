@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from duban.core.bulk import BATCH, batches, one_parameter
 
 HIDDEN_FIELDS = ["version"]
+EMPTY = _("空")  # a value removed or not yet given (a dash reads like 一)
 ACTIONS = {"+": _("创建"), "~": _("修改"), "-": _("删除")}
 
 
@@ -120,12 +121,12 @@ def _changes(obj, newer, older) -> list[Change]:
 def _display(obj, field_name: str, value) -> str:
     field = obj._meta.get_field(field_name)
     if value in (None, ""):
-        return "—"
+        return str(EMPTY)
     if field.many_to_many:
         target = field.related_model._meta.model_name
         ids = [row.get(target) for row in value]
         objects = field.related_model.objects.in_bulk(ids)
-        return "、".join(str(objects[pk]) for pk in ids if pk in objects) or "—"
+        return "、".join(str(objects[pk]) for pk in ids if pk in objects) or str(EMPTY)
     if field.is_relation:
         target = field.related_model.objects.filter(pk=value).first()
         return str(target) if target else f"#{value}"

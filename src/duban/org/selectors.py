@@ -6,9 +6,10 @@ from duban.org.models import Employee, Team, User
 
 
 def team_overview(user) -> list[Team]:
-    """The teams ``user`` sees, each with ``headcount``: the current staff ``user`` sees in it."""
+    """The teams ``user`` sees, each with ``headcount``: the team's current staff (a member sees
+    only themselves among the employees, but counts their whole team)."""
     counts = dict(
-        Employee.objects.visible_to(user)
+        Employee.objects.filter(team__in=Team.objects.visible_to(user))
         .current()
         .values("team")
         .annotate(n=Count("pk"))

@@ -92,8 +92,8 @@ class PlanStatus(models.TextChoices):
 
 class Escalation(models.IntegerChoices):
     NONE = 0, _("未升级")
-    LEAD = 1, _("已提醒主管")
-    SUPERVISOR = 2, _("已升级至督办和条线负责人")
+    LEAD = 1, _("逾期，已提醒主管")
+    SUPERVISOR = 2, _("逾期 2 个工作日以上，已通报条线")
 
 
 OPEN_MATTER_STATUSES = [

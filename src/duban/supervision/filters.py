@@ -20,7 +20,7 @@ from duban.supervision.choices import (
 from duban.supervision.models import CheckIn, Matter, Plan, Risk
 
 # not a status: several
-OVERDUE, UNCLOSED, ACTIVE, LIVE = "overdue", "unclosed", "active", "live"
+OVERDUE, UNCLOSED, ACTIVE, LIVE, DUE = "overdue", "unclosed", "active", "live", "due"
 
 
 class ScopedTeamFilterSet(django_filters.FilterSet):
@@ -45,7 +45,7 @@ class CheckInFilterSet(ScopedTeamFilterSet):
     area = django_filters.ChoiceFilter(label=_("领域"), choices=Area.choices)
     status = django_filters.ChoiceFilter(
         label=_("状态"),
-        choices=[(OVERDUE, _("逾期未跟进")), *CheckInStatus.choices],
+        choices=[(DUE, _("今天及逾期")), (OVERDUE, _("逾期未跟进")), *CheckInStatus.choices],
         method="filter_status",
     )
     date_from = django_filters.DateFilter(
@@ -66,6 +66,8 @@ class CheckInFilterSet(ScopedTeamFilterSet):
     def filter_status(self, queryset, name, value):
         if value == OVERDUE:
             return queryset.overdue(self.today)
+        if value == DUE:
+            return queryset.open().filter(date__lte=self.today)
         return queryset.filter(status=value)
 
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from duban.core.labels import choice_label
 
@@ -20,11 +21,26 @@ def bs(bound_field):
         css = "form-check-input"
     elif isinstance(widget, forms.Select | forms.SelectMultiple):
         css = "form-select"
+        _say_choose(bound_field.field)
     else:
         css = "form-control"
     if bound_field.errors:
         css += " is-invalid"
     return bound_field.as_widget(attrs={"class": css})
+
+
+DASHES = "---------"
+
+
+def _say_choose(field) -> None:
+    """An empty choice reads 请选择, never Django's dashes."""
+    if getattr(field, "empty_label", None) == DASHES:
+        field.empty_label = _("请选择")
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        if any(label == DASHES for _value, label in field.choices):
+            field.choices = [
+                (value, _("请选择") if label == DASHES else label) for value, label in field.choices
+            ]
 
 
 def _radios(bound_field) -> str:

@@ -15,7 +15,7 @@ from duban.core.services import StaleEditError
 from duban.org.choices import Role
 from duban.supervision import services
 from duban.supervision.commitments import mark_missed
-from duban.supervision.filters import CheckInFilterSet
+from duban.supervision.filters import DUE, CheckInFilterSet
 from duban.supervision.forms import (
     CheckInRecordForm,
     CheckInScheduleForm,
@@ -94,8 +94,11 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def checkin_list(request: HttpRequest) -> HttpResponse:
     _no_members(request.user)
     checkins = CheckIn.objects.visible_to(request.user).select_related("team", "lead")
+    data = request.GET.copy()
+    if not data or list(data) == ["export"]:
+        data["status"] = DUE  # today's and what is overdue, not the oldest page
     filterset = CheckInFilterSet(
-        request.GET, queryset=checkins, user=request.user, today=timezone.localdate()
+        data, queryset=checkins, user=request.user, today=timezone.localdate()
     )
     if request.GET.get("export") == "xlsx":
         return table_response(

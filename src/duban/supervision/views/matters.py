@@ -11,6 +11,7 @@ from duban.core.access import get_object_for_user
 from duban.core.exporting import table_response
 from duban.core.history import history_of
 from duban.core.services import StaleEditError
+from duban.org.choices import Role
 from duban.supervision import services
 from duban.supervision.commitments import matters_missed_today
 from duban.supervision.filters import MatterFilterSet
@@ -45,7 +46,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "table": table,
         "can_add": is_supervisor(request.user),
-        "can_export": True,
+        "can_export": request.user.role != Role.MEMBER,  # members are given no matters
     }
     return render(request, "supervision/matter_list.html", context)
 
