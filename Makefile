@@ -20,12 +20,14 @@ serve: install
 install: $(VENV)/.installed assets
 
 $(VENV)/.installed: pyproject.toml
+	@echo "== 正在安装 Python 依赖到 $(VENV)/（首次约一分钟）· installing Python packages"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev]'
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
+	@echo "== 正在安装前端文件（Bootstrap、ECharts）· installing front-end assets"
 	npm ci --no-audit --no-fund --loglevel=error
 
 # Third-party front-end files come from the npm registry (pinned by package-lock.json) and are

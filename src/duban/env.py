@@ -63,12 +63,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 def env_url(name: str) -> str:
     """An http(s) address such as https://duban.example.com, without a trailing slash."""
-    value = _raw(name) or ""
-    if value and not (
-        value.startswith(("http://", "https://")) and "." in value or "localhost" in value
-    ):
+    from urllib.parse import urlsplit
+
+    value = (_raw(name) or "").rstrip("/")
+    parts = urlsplit(value)
+    if value and (parts.scheme not in {"http", "https"} or not parts.hostname or parts.path):
         raise ConfigError(f"{name}={value!r} is not an address such as https://duban.example.com")
-    return value.rstrip("/")
+    return value
 
 
 def env_path(name: str, default: Path) -> Path:

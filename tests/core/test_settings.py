@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from unittest import mock
 
 import pytest
 from django.test import SimpleTestCase
@@ -116,3 +117,41 @@ class CommandLineConfigTests(SimpleTestCase):
 
     def data_dir(self) -> str:
         return str(scratch_folder("duban-cli-"))
+
+
+class QuietLogTests(SimpleTestCase):
+    def test_an_ordinary_403_is_one_line_without_a_traceback(self):
+        import logging
+        import sys
+
+        from django.conf import settings
+
+        from duban.logs import OrdinaryRefusals
+
+        try:
+            raise PermissionError("no")
+        except PermissionError:
+            info = sys.exc_info()
+        record = logging.LogRecord("django.request", logging.WARNING, "", 0, "Forbidden", (), info)
+        record.status_code = 403
+        OrdinaryRefusals().filter(record)
+        self.assertIsNone(record.exc_info)
+        self.assertIn("refusals", settings.LOGGING["handlers"]["console"]["filters"])
+        error = logging.LogRecord("django.request", logging.ERROR, "", 0, "Server error", (), info)
+        error.status_code = 500
+        OrdinaryRefusals().filter(error)
+        self.assertIsNotNone(error.exc_info)  # a fault keeps its traceback
+
+
+class SiteUrlTests(SimpleTestCase):
+    def test_the_site_address_must_be_an_http_address(self):
+        from duban.env import env_url
+
+        with mock.patch.dict(os.environ, {"DUBAN_SITE_URL": "https://duban.example.com/"}):
+            self.assertEqual(env_url("DUBAN_SITE_URL"), "https://duban.example.com")
+        for bad in ["duban.example.com", "ftp://x.y", "javascript:alert(1)"]:
+            with (
+                mock.patch.dict(os.environ, {"DUBAN_SITE_URL": bad}),
+                self.assertRaises(ConfigError),
+            ):
+                env_url("DUBAN_SITE_URL")

@@ -37,5 +37,6 @@ class Command(BaseCommand):
             "-",
             "--timeout",  # a 100,000-row table takes seconds to check and to import
             "120",
+            "--no-control-socket",  # not a socket in the home folder of whoever starts it
         ]
         os.execv(sys.executable, argv)
