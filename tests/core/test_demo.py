@@ -135,3 +135,33 @@ class DemoResetTests(TestCase):
         build_demo(TODAY)
         self.assertTrue(FollowUpRule.objects.filter(is_active=True).exists())
         self.assertTrue(CheckIn.objects.filter(date=TODAY).exists())
+
+
+class DemoRealismTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.company = build_demo(TODAY)
+
+    def test_a_supervisors_day_is_tens_of_check_ins_not_every_teams(self):
+        from django.db.models import Count
+
+        busiest = (
+            CheckIn.objects.filter(date__gte=TODAY, date__lte=TODAY + dt.timedelta(days=7))
+            .values("owner", "date")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()
+        )
+        self.assertLess(busiest["n"], 50)
+
+    def test_the_aging_page_says_why_it_differs_from_the_latest_tables(self):
+        from unittest import mock
+
+        from django.urls import reverse
+
+        self.client.force_login(User.objects.get(username="lingdao"))
+        with mock.patch("django.utils.timezone.localdate", return_value=TODAY):
+            page = self.client.get(reverse("receivables:aging"))
+        company, tables = page.context["company"], page.context["tables"]
+        if tables["total"] != company["total"]:
+            self.assertContains(page, "此后在系统里记录的回款和修改")

@@ -17,6 +17,7 @@ from duban.org.models import BusinessLine, Employee, Team, User
 LOGINS = [
     (Role.ADMIN, "admin"),
     (Role.SUPERVISOR, "duban"),
+    (Role.SUPERVISOR, "sunyue"),
     (Role.EXECUTIVE, "lingdao"),
     (Role.LEAD, "weisheng"),
     (Role.LEAD, "wanglixia"),
@@ -82,13 +83,15 @@ def _employee(company: DemoCompany, team: Team, name: str, position: str, **extr
 def build(company: DemoCompany) -> None:
     admin = _user("admin", "系统管理员", Role.ADMIN, is_staff=True, is_superuser=True)
     supervisor = _user("duban", "刘婷", Role.SUPERVISOR)
+    south_supervisor = _user("sunyue", "孙悦", Role.SUPERVISOR)
     executive = _user("lingdao", "陈建国", Role.EXECUTIVE)
     lines = {
         "华东业务线": BusinessLine.objects.create(name="华东业务线", head=executive),
         "华南业务线": BusinessLine.objects.create(name="华南业务线", head=executive),
     }
-    for line in lines.values():
-        line.supervisors.add(supervisor)
+    # one supervisor a line: a day's check-ins are tens, not every team's of the company
+    lines["华东业务线"].supervisors.add(supervisor)
+    lines["华南业务线"].supervisors.add(south_supervisor)
 
     taken = set()
     for *_, (_, lead_name), seeded in TEAMS:
@@ -110,7 +113,11 @@ def build(company: DemoCompany) -> None:
 
     _staff_changes(company, teams)
     company.parts.update(
-        admin=admin, supervisor=supervisor, executive=executive, member=member_user
+        admin=admin,
+        supervisor=supervisor,
+        south_supervisor=south_supervisor,
+        executive=executive,
+        member=member_user,
     )
     company.parts.update(lines=lines, teams=teams)
     users = {u.username: u for u in User.objects.filter(username__in=[u for _, u in LOGINS])}

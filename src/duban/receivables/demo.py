@@ -48,9 +48,9 @@ def build(company: DemoCompany) -> None:
     specs = [
         _spec(company, team, customers, n) for team in teams for n in range(RECEIVABLES_PER_TEAM)
     ]
-    supervisor = company.parts["supervisor"]
-    first = today - dt.timedelta(days=FIRST_VERSION_DAYS)
-    _import(supervisor, [s for s in specs if s["invoice_date"] <= first], first, then=True)
+    supervisor, admin = company.parts["supervisor"], company.parts["admin"]
+    first = today - dt.timedelta(days=FIRST_VERSION_DAYS)  # finance's table of every team
+    _import(admin, [s for s in specs if s["invoice_date"] <= first], first, then=True)
     east = [s for s in specs if s["team"].line.name == "华东业务线"]
     _import(supervisor, east, today - dt.timedelta(days=SECOND_VERSION_DAYS), then=False)
     _bring_up_to_date([s for s in specs if s not in east], first)

@@ -1,9 +1,9 @@
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from duban.core.history import history_of
 from duban.core.services import StaleEditError
 from duban.core.transitions import TransitionError
 from duban.org.choices import Role
+from duban.org.models import Team
 from duban.receivables import selectors, services
 from duban.receivables.choices import Bucket, ReceivableStatus
 from duban.receivables.filters import ReceivableFilterSet
@@ -32,6 +33,7 @@ from duban.receivables.models import EDITORS, Receivable, Settings
 from duban.receivables.supervised import AR_TABLE
 from duban.receivables.tables import EXPORT_COLUMNS, ReceivableTable
 from duban.supervision.models import TableVersion
+from duban.supervision.services import previous_versions
 
 
 def _no_members(user) -> None:
@@ -147,11 +149,10 @@ def aging(request: HttpRequest) -> HttpResponse:
     if by not in dict(GROUP_CHOICES):
         by = "team"
     as_of, today = _as_of(request), timezone.localdate()
-    latest = (
-        TableVersion.objects.visible_to(request.user)
-        .filter(kind=AR_TABLE.name)
-        .aggregate(latest=Max("as_of"))["latest"]
-    )
+    versions = previous_versions(
+        AR_TABLE.name, Team.objects.visible_to(request.user).values_list("pk", flat=True)
+    ).values()
+    latest = max((v.as_of for v in versions), default=None)
     report = selectors.aging_report(request.user, today=as_of, by=by)
     context = {
         **report,
@@ -160,11 +161,21 @@ def aging(request: HttpRequest) -> HttpResponse:
         "as_of_param": _as_of_param(as_of, today),
         "as_of_choices": [(today, _("今天"))]
         + ([(latest, _("账表截至日"))] if latest and latest != today else []),
+        "tables": _tables_total(versions),
         "buckets": Bucket.choices,
         "group_choices": GROUP_CHOICES,
         "chart": _aging_chart(report["rows"][:CHART_ROWS], by, _as_of_param(as_of, today)),
     }
     return render(request, "receivables/aging.html", context)
+
+
+def _tables_total(versions) -> dict | None:
+    """What the teams' latest AR tables said they were owed, to set beside today's figure."""
+    if not versions:
+        return None
+    total = sum((Decimal(v.summary.get("total_outstanding", "0")) for v in versions), Decimal(0))
+    days = sorted({v.as_of for v in versions})
+    return {"total": total, "first": days[0], "last": days[-1], "teams": len(versions)}
 
 
 def _as_of(request) -> dt.date:

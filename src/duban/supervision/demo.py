@@ -18,6 +18,7 @@ from duban.supervision.choices import (
     Outcome,
     Priority,
     RiskLevel,
+    ScopeKind,
 )
 from duban.supervision.default_rules import SEED_RULES
 from duban.supervision.models import CheckIn, FollowUpRule, Matter, PlanVersion
@@ -73,17 +74,32 @@ def finish(company: DemoCompany) -> None:
 
 
 def _assign_rules(company, supervisor) -> None:
+    """The seed's rules for each line, owned by that line's supervisor."""
     if not FollowUpRule.objects.exists():  # `duban demo --reset` flushed the seed's rules too
         FollowUpRule.objects.bulk_create(
             FollowUpRule(area=area, title=title, cadence=cadence, seed_ref=ref, scope="all")
             for area, title, cadence, ref in SEED_RULES
         )
+    lines, owners = (
+        company.parts["lines"],
+        {
+            "华东业务线": supervisor,
+            "华南业务线": company.parts["south_supervisor"],
+        },
+    )
     rules = list(FollowUpRule.objects.all())
+    copies = []
     for index, rule in enumerate(rules):
-        rule.owner = supervisor
         rule.agreed_time = TIMES[index % len(TIMES)]
         rule.channel = [Channel.WECOM, Channel.PHONE, Channel.FACE][index % 3]
-    FollowUpRule.objects.bulk_update(rules, ["owner", "agreed_time", "channel"])
+        rule.scope, rule.line, rule.owner = ScopeKind.LINE, lines["华东业务线"], supervisor
+        copy = FollowUpRule(
+            **{f.attname: getattr(rule, f.attname) for f in FollowUpRule._meta.concrete_fields}
+        )
+        copy.pk, copy.line, copy.owner = None, lines["华南业务线"], owners["华南业务线"]
+        copies.append(copy)
+    FollowUpRule.objects.bulk_update(rules, ["owner", "agreed_time", "channel", "scope", "line"])
+    FollowUpRule.objects.bulk_create(copies)
 
 
 def _past_checkins(company, supervisor) -> None:
