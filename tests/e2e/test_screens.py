@@ -1,0 +1,62 @@
+"""Every page at 375 px (a phone) and 1366 px (an office laptop): nothing runs off the page;
+wide tables scroll inside their card (issue 10). Screenshots land in test-artifacts/."""
+
+from django.urls import reverse
+
+from duban.supervision.tick import risks_sync
+from tests.base import make_cast
+from tests.e2e.browser import BrowserTestCase
+from tests.receivables.test_aging import receivable
+
+WIDTHS = [375, 1366]
+
+
+class ScreenTests(BrowserTestCase):
+    def setUp(self):
+        self.cast = make_cast()
+        c = self.cast
+        receivable(c.team_a, "BIG-7", amount="1234567.89", customer="甲公司")
+        risks_sync(today=c.receivable_a.due_date.replace(month=3))
+        self.pages = {
+            "duban": [
+                reverse("supervision:agenda"),
+                reverse("supervision:risk_board"),
+                reverse("supervision:checkin_list"),
+                reverse("supervision:matter_list"),
+                reverse("supervision:risk_list"),
+                reverse("supervision:plan_list"),
+                reverse("supervision:rule_list"),
+                reverse("supervision:calendar"),
+                c.risk_a.get_absolute_url(),
+                c.plan_a.get_absolute_url(),
+                c.matter_a.get_absolute_url(),
+                c.checkin_a.get_absolute_url(),
+                reverse("receivables:receivable_list"),
+                reverse("receivables:aging"),
+                reverse("receivables:version_list"),
+                c.receivable_a.get_absolute_url(),
+                reverse("partners:partner_list"),
+                c.customer_a.get_absolute_url(),
+                reverse("org:team_list"),
+                reverse("org:employee_list"),
+            ],
+            "weisheng": [
+                reverse("supervision:todo"),
+                reverse("supervision:plan_submit", args=[c.plan_a.pk]),
+                reverse("receivables:import"),
+                c.customer_a.get_absolute_url(),
+            ],
+            "hengzhou": [reverse("home"), reverse("supervision:matter_list")],
+        }
+
+    def test_no_page_runs_off_the_screen(self):
+        for username, urls in self.pages.items():
+            for width in WIDTHS:
+                page = self.sign_in(self.new_page(width=width, height=900), username)
+                for number, url in enumerate(urls):
+                    with self.subTest(user=username, width=width, url=url):
+                        page.goto(self.live_server_url + url)
+                        page.wait_for_load_state("networkidle")
+                        wide = page.evaluate("document.documentElement.scrollWidth")
+                        self.screenshot(page, f"screen-{username}-{width}-{number:02d}")
+                        self.assertLessEqual(wide, width, f"{url} is {wide}px wide")
