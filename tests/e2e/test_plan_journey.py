@@ -59,8 +59,20 @@ class PlanJourneyTests(BrowserTestCase):
         assert lead.input_value("#id_cause") == "转介绍渠道断档"
         lead.fill("#id_form-1-title", "每天补充 100 条资源")
         lead.fill("#id_form-1-due_date", due)
+        lead.get_by_role("button", name="添加节点").click()  # a row more, then taken out again
+        lead.fill("#id_form-3-title", "写错了的节点")
+        lead.fill("#id_form-3-due_date", due)
+        lead.locator(".milestone-row", has=lead.locator("#id_form-3-title")).get_by_role(
+            "button", name="删除"
+        ).click()
+        assert not lead.locator("#id_form-3-title").is_visible()
         lead.get_by_role("button", name="提交方案").click()
         lead.wait_for_selector("text=方案已提交")
+        latest = plan.versions.order_by("-number").first()
+        assert [m.title for m in latest.milestones.order_by("pk")] == [
+            "新渠道上线",
+            "每天补充 100 条资源",
+        ]
 
         supervisor.reload()
         click_label(supervisor, "通过")

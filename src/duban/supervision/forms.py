@@ -308,17 +308,26 @@ class MilestoneForm(forms.Form):
 
 
 class BaseMilestoneFormSet(forms.BaseFormSet):
+    """The plan's milestones: rows can be added and removed; a row left empty is ignored."""
+
     def clean(self):
         if any(self.errors):
             return
-        if not [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]:
+        if not self.milestones():
             raise forms.ValidationError(_("方案至少要有一个节点"))
 
     def milestones(self) -> list[dict]:
-        return [f.cleaned_data for f in self.forms if f.cleaned_data]
+        kept = [f.cleaned_data for f in self.forms if f.cleaned_data]
+        return [
+            {name: value for name, value in row.items() if name != "DELETE"}
+            for row in kept
+            if not row.get("DELETE")
+        ]
 
 
-MilestoneFormSet = formset_factory(MilestoneForm, formset=BaseMilestoneFormSet, extra=3)
+MilestoneFormSet = formset_factory(
+    MilestoneForm, formset=BaseMilestoneFormSet, extra=2, can_delete=True
+)
 
 
 class ReviewForm(forms.Form):
