@@ -48,8 +48,8 @@ format: install
 
 # Recompile the English catalogue after editing src/duban/locale/en/LC_MESSAGES/django.po.
 messages: install
-	cd src/duban && ../../$(BIN)/duban makemessages --locale en --no-obsolete --add-location file
-	cd src/duban && ../../$(BIN)/duban compilemessages --locale en
+	cd src/duban && DUBAN_DATA_DIR=$(CURDIR)/var ../../$(BIN)/duban makemessages --locale en --no-obsolete --add-location file
+	cd src/duban && DUBAN_DATA_DIR=$(CURDIR)/var ../../$(BIN)/duban compilemessages --locale en
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)
