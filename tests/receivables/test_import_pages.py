@@ -290,3 +290,14 @@ class RealTablePageTests(BaseTestCase):
         self.assertIn("%E5%BA%94%E6%94%B6-%E9%94%99%E8%AF%AF.xlsx", download["Content-Disposition"])
         self.assertNotIn(".xlsx.xlsx", download["Content-Disposition"])
         self.assertTrue(response.url)
+
+
+class OlderBatchTests(BaseTestCase):
+    def test_a_batch_uploaded_before_batches_named_their_importer_still_commits(self):
+        self.client.force_login(self.lead_a)
+        response = upload(self.client, csv(*GOOD))
+        batch = ImportBatch.objects.get(uploaded_by=self.lead_a)
+        ImportBatch.objects.filter(pk=batch.pk).update(importer="", language="")
+        self.client.post(reverse("receivables:import_commit", args=[batch.pk]))
+        self.assertTrue(Receivable.objects.filter(number="INV-001").exists())
+        self.assertTrue(response.url)

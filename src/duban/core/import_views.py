@@ -78,6 +78,9 @@ class ImportFlow:
     def _start(self, batch, stage: str) -> None:
         """Run the stage (check or apply) of the run just claimed: queued for a worker for a
         large file, at once for a small one."""
+        if not batch.importer:  # uploaded before batches named their importer
+            batch.importer, batch.language = importer_path(self.importer), "zh-hans"
+            batch.save(update_fields=["importer", "language"])
         if batch.file.size > settings.IMPORT_BACKGROUND_BYTES:
             enqueue_import(batch, stage=stage)
         else:
