@@ -97,6 +97,24 @@ class HostileSheetTests(SimpleTestCase):
         data = with_sheet_xml(workbook(), sheet)
         self.assertEqual(extent.of_file(data, ".xlsx"), Extent(1000000, 702))
 
+    def test_a_wide_row_past_the_first_rows_and_a_row_written_with_leading_zeros_count(self):
+        rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (n, n) for n in range(1, 80))
+        wide = with_sheet_xml(
+            workbook(),
+            b"<sheetData>"
+            + rows
+            + b'<row r="80"><c r="ZZ80"><v>1</v></c></row>'
+            + rows.replace(b'r="', b'r="9')
+            + b"</sheetData>",
+        )
+        self.assertEqual(extent.of_file(wide, ".xlsx").columns, 702)
+        zeros = with_sheet_xml(
+            workbook(),
+            b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+            b'<row r="2"><c r="B0001048576"><v>1</v></c></row></sheetData>',
+        )
+        self.assertEqual(extent.of_file(zeros, ".xlsx"), Extent(1048576, 2))
+
     def test_positions_left_implicit_or_named_later_are_counted_tag_by_tag(self):
         sheet = (
             b"<sheetData><row><c><v>1</v></c><c><v>2</v></c></row>"

@@ -22,10 +22,15 @@ from django.conf import settings
 MAX_SHEET_XML = 512 * 1024 * 1024
 # every cell and row start tag, with its position when it comes first (as every writer puts it)
 _CELL_TAG = re.compile(rb'<c[\s/>](?:r="([A-Z]{1,3})(?=[0-9]))?')
-_ROW_TAG = re.compile(rb'<row[\s/>](?:r="([0-9]{1,9})")?')
+_ROW_TAG = re.compile(rb'<row[\s/>](?:r="0*([0-9]{1,12})")?')
 _PREFIXED = re.compile(rb":(?:c|row)[\s/>]")  # <x:c …>, or text that looks like it
+# a cell or row whose position is not named first (or not at all)
+_IRREGULAR = re.compile(rb'<(?:c|row)(?:[>/]|\s(?!r="))')
+_ROW_NUMBER = re.compile(rb'<row r="0*([0-9]{1,12})"')
+_CELL_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+FIRST_ROWS = 50  # the widest of these (and the last row) is taken as the sheet's width
 _ANY_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
-_REF = re.compile(rb'(?:^|\s)r\s*=\s*["\']([A-Z]{0,3})([0-9]{0,9})["\']')
+_REF = re.compile(rb'(?:^|\s)r\s*=\s*["\']([A-Z]{0,3})0*([0-9]{0,12})["\']')
 _ODS_TABLE = re.compile(rb"<table:table[\s>]")
 _ODS_TOKEN = re.compile(
     rb"<table:(table-row|table-cell|covered-table-cell)\b([^>]*?)(/?)>|</table:(table-row|table)>"
@@ -111,19 +116,75 @@ def _first_sheet(archive: zipfile.ZipFile) -> str:
 def _xlsx_extent(xml: bytes) -> Extent:
     """Rows and columns up to the last cell position the sheet XML names.
 
-    Excel, WPS and the usual libraries name every cell's position first (``<c r="B7"``):
-    one C-speed pass over the tags bounds the grid. A sheet with cells or rows that leave
-    their position implicit (or name it later, or with a namespace prefix) is counted as
-    the reader places them, tag by tag.
+    Excel, WPS and the usual libraries name every cell's and row's position first, in order
+    (``<row r="7"><c r="B7">``): the last row and the widest of the first rows bound the grid,
+    and a few C-speed searches make sure that no cell or row names a position beyond them.
+    Otherwise every position is read (and a sheet that leaves positions implicit, or names
+    them later or with a namespace prefix, is counted tag by tag, as the reader places them).
     """
-    letters, rows = set(_CELL_TAG.findall(xml)), set(_ROW_TAG.findall(xml))
-    if b"" in letters or b"" in rows or _PREFIXED.search(xml):
+    if _IRREGULAR.search(xml) or _PREFIXED.search(xml):
         return _xlsx_extent_slowly(xml)
-    last_row = max(map(int, rows), default=0)
-    # a cell may name a row beyond its <row>: only one with as many digits as the last or more
-    longer = re.compile(rb'<c[\s/>]r="[A-Z]{1,3}([0-9]{%d,9})"' % len(str(last_row)))
+    last = xml.rfind(b'<row r="')
+    if last < 0:
+        return Extent(0, 0)
+    rows = int(_ROW_NUMBER.match(xml, last)[1])
+    first_rows = xml[: _nth(xml, b"</row>", FIRST_ROWS)]
+    columns = max(map(_column_number, _CELL_LETTERS.findall(first_rows + xml[last:])), default=0)
+    beyond = re.compile(
+        rb'<c r="(?:%s)[0-9]|<c r="[A-Z]{1,3}0*(?:%s)"|<row r="0*(?:%s)"'
+        % (_letters_above(columns), _number_above(rows), _number_above(rows))
+    )
+    if not beyond.search(xml):
+        return Extent(rows, columns)
+    letters, numbers = set(_CELL_TAG.findall(xml)), set(_ROW_TAG.findall(xml))
+    last_row = max(map(int, numbers), default=0)  # a cell may name a row beyond its <row>
+    longer = re.compile(rb'<c[\s/>]r="[A-Z]{1,3}0*([0-9]{%d,12})"' % len(str(last_row)))
     last_row = max([last_row, *map(int, longer.findall(xml))])
     return Extent(last_row, max(map(_column_number, letters), default=0))
+
+
+def _nth(xml: bytes, needle: bytes, n: int) -> int:
+    """The end of the ``n``-th ``needle`` (or of the text)."""
+    at = 0
+    for _ in range(n):
+        found = xml.find(needle, at)
+        if found < 0:
+            return len(xml)
+        at = found + len(needle)
+    return at
+
+
+def _letters_above(column: int) -> bytes:
+    """A pattern for the column letters after ``column`` (A = 1), up to XFD."""
+    if column == 0:
+        return b"[A-Z]{1,3}"
+    letters = _column_letters(column)
+    width = len(letters)
+    choices = [b"[A-Z]{%d,3}" % (width + 1)] if width < 3 else []
+    for index, letter in enumerate(letters):
+        if letter < "Z":
+            higher = f"[{chr(ord(letter) + 1)}-Z]"
+            choices.append((letters[:index] + higher + "[A-Z]" * (width - index - 1)).encode())
+    return b"|".join(choices) or b"(?!)"
+
+
+def _number_above(number: int) -> bytes:
+    """A pattern for the whole numbers greater than ``number`` (without leading zeros)."""
+    digits = str(number)
+    choices = [b"[1-9][0-9]{%d,}" % len(digits)]
+    for index, digit in enumerate(digits):
+        if digit < "9":
+            higher = f"[{int(digit) + 1}-9]"
+            choices.append((digits[:index] + higher + "[0-9]" * (len(digits) - index - 1)).encode())
+    return b"|".join(choices)
+
+
+def _column_letters(column: int) -> str:
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _xlsx_extent_slowly(xml: bytes) -> Extent:
