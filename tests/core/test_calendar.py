@@ -62,9 +62,12 @@ class WorkingDayTests(TestCase):
         )
         self.assertIn(D(2026, 2, 28), calendar.workdays_between(D(2026, 2, 24), D(2026, 3, 1)))
 
-    def test_workdays_between_uses_one_query(self):
+    def test_the_overrides_are_read_once_and_an_edit_is_seen_at_once(self):
         with self.assertNumQueries(1):
             calendar.workdays_between(D(2026, 1, 1), D(2027, 12, 31))
+            calendar.is_workday(D(2026, 5, 1))
+        CalendarDay.objects.create(date=D(2026, 5, 1), is_workday=True, note="测试")
+        self.assertTrue(calendar.is_workday(D(2026, 5, 1)))
 
 
 class CalendarBannerTests(BaseTestCase):

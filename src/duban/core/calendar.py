@@ -10,6 +10,7 @@ neither package can place falls back to Monday–Friday.
 """
 
 import datetime as dt
+import time
 from functools import lru_cache
 
 import chinese_calendar
@@ -55,9 +56,22 @@ def _default_is_workday(day: dt.date) -> bool:
     return day.weekday() < 5
 
 
+REFRESH = 60  # seconds another process's edit of the overrides takes to be seen here at most
+_kept: dict = {"at": 0.0, "days": None}
+
+
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    rows = CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_workday")
-    return dict(rows)
+    """The admin's overrides (a few dozen a year), read once a minute per process rather
+    than on every page; an edit in this process is seen at once (``forget_overrides``)."""
+    now = time.monotonic()
+    if _kept["days"] is None or now - _kept["at"] > REFRESH:
+        _kept["days"] = dict(CalendarDay.objects.values_list("date", "is_workday"))
+        _kept["at"] = now
+    return {day: working for day, working in _kept["days"].items() if start <= day <= end}
+
+
+def forget_overrides(**kwargs) -> None:
+    _kept["days"] = None
 
 
 def is_workday(day: dt.date) -> bool:
@@ -107,7 +121,7 @@ def estimated_years(start: dt.date, end: dt.date) -> list[int]:
     missing = [year for year in range(start.year, end.year + 1) if not is_announced(year)]
     if not missing:
         return []
-    configured = set(
-        CalendarDay.objects.filter(date__year__in=missing).values_list("date__year", flat=True)
-    )
+    configured = {
+        day.year for day in _overrides(dt.date(min(missing), 1, 1), dt.date(max(missing), 12, 31))
+    }
     return [year for year in missing if year not in configured]

@@ -184,7 +184,11 @@ class ReceivableImporter(Importer):
 
     def validate(self, row: Row, labels) -> list[RowError]:
         values, errors = row.values, []
-        failed = {field for field in row.columns if field not in values}  # a bad cell: reported
+        failed = (  # fields of a bad cell, reported already (most rows have none)
+            {field for field in row.columns if field not in values}
+            if len(values) < len(row.columns)
+            else set()
+        )
 
         def error(field, reason):
             raw = row.raw.get(field, "")
@@ -250,14 +254,14 @@ class ReceivableImporter(Importer):
             outstanding = amount - paid
         else:
             gap = paid + outstanding - amount
-            unit = max(
-                money_unit(row.cells[row.columns[f]]) for f in MONEY_FIELDS if f in row.columns
-            )
-            if abs(gap) > (unit if unit > CENT else 0):
-                error(
-                    "outstanding",
-                    f"已回款 {paid:,.2f} 加未回款 {outstanding:,.2f} 不等于应收金额 {amount:,.2f}",
-                )
+            if gap:  # within the rounding of the coarsest cell written in 万, if any
+                unit = max(money_unit(row.cells[row.columns[f]]) for f in MONEY_FIELDS)
+                if abs(gap) > (unit if unit > CENT else 0):
+                    error(
+                        "outstanding",
+                        f"已回款 {paid:,.2f} 加未回款 {outstanding:,.2f} "
+                        f"不等于应收金额 {amount:,.2f}",
+                    )
             paid = amount - outstanding  # what is still owed, as the sheet states it
         if values.get("paid") is not None and values["paid"] > amount:
             error("paid", f"已回款 {values['paid']:,.2f} 大于应收金额 {amount:,.2f}")

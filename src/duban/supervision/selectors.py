@@ -48,6 +48,11 @@ class Capped(list):
 
     more = False
 
+    @property
+    def more_sign(self) -> str:
+        """ "+" after a count that stops at the first rows."""
+        return "+" if self.more else ""
+
 
 def capped(queryset) -> Capped:
     rows = list(queryset[: AGENDA_ROWS + 1])
@@ -82,10 +87,9 @@ def agenda(user, today: dt.date, line=None) -> dict:
     if line is not None:
         milestones = milestones.filter(version__plan__team__line=line)
     return {
-        "urgent_matters": list(matters.filter(priority=Priority.URGENT).order_by("deadline")),
+        "urgent_matters": capped(matters.filter(priority=Priority.URGENT).order_by("deadline")),
         "today_checkins": mark_missed(today_checkins[:AGENDA_ROWS]),
-        "today_checkin_count": today_checkins.count(),
-        "missed_checkin_count": today_checkins.filter(missed_today_q(today)).count(),
+        **_today_counts(today_checkins, today),
         "missed_matters": list(matters_missed_today(matters, today).order_by("agreed_at")),
         "overdue_checkins": list(overdue[:AGENDA_ROWS]),
         "overdue_checkin_count": overdue.count(),
@@ -94,9 +98,9 @@ def agenda(user, today: dt.date, line=None) -> dict:
             .filter(deadline__lte=today)
             .order_by("deadline")
         ),
-        "plans_to_review": list(plans.filter(status=PlanStatus.SUBMITTED).order_by("created_at")),
-        "plans_late": list(plans.overdue_submission(today).order_by("submit_by")),
-        "milestones_due": list(
+        "plans_to_review": capped(plans.filter(status=PlanStatus.SUBMITTED).order_by("created_at")),
+        "plans_late": capped(plans.overdue_submission(today).order_by("submit_by")),
+        "milestones_due": capped(
             milestones.live()
             .filter(due_date__lte=today)
             .select_related("version__plan__team", "owner")
@@ -194,6 +198,14 @@ def calendar_checkins(user, start: dt.date, end: dt.date):
     lead's), not every one a supervisor may see."""
     checkins = CheckIn.objects.visible_to(user).filter(date__range=(start, end))
     return checkins.filter(Q(owner=user) | Q(lead=user)).select_related("team", "lead")
+
+
+def _today_counts(checkins, today: dt.date) -> dict:
+    """Today's check-ins, and those of them past their agreed time: one query."""
+    counts = checkins.order_by().aggregate(
+        total=Count("pk"), missed=Count("pk", filter=missed_today_q(today))
+    )
+    return {"today_checkin_count": counts["total"], "missed_checkin_count": counts["missed"]}
 
 
 def new_risks_since(today: dt.date) -> dt.date:
