@@ -29,7 +29,7 @@ class TeamPageTests(BaseTestCase):
         with self.assertNumQueries(6):
             self.client.get(reverse("org:team_list"))
         self.client.force_login(self.admin)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(5):
             self.client.get(reverse("home"))
 
 
@@ -62,7 +62,7 @@ class EmployeeListTests(BaseTestCase):
     def test_it_pages_fifty_rows_at_a_time_with_constant_queries(self):
         EmployeeFactory.create_batch(60, team=self.team_a)
         self.client.force_login(self.supervisor)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             response = self.client.get(reverse("org:employee_list"))
         self.assertEqual(len(response.context["table"].page.object_list), 50)
         response = self.client.get(reverse("org:employee_list"), {"page": 2})
