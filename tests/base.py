@@ -51,7 +51,39 @@ def make_cast() -> SimpleNamespace:
     c.worker_c = EmployeeFactory(name="林芳", team=c.team_c)
     add_supervision(c)
     add_receivables(c)
+    add_resources(c)
     return c
+
+
+def add_resources(c: SimpleNamespace) -> None:
+    """A resource held by 横洲 (team A) and one by 周敏 (team B); 横洲 hands his to 小祁."""
+    import datetime as dt
+
+    from duban.resources.models import Handover, Resource, Source
+
+    c.source_a = Source.objects.create(name="展会")
+    c.resource_a = Resource.objects.create(
+        contact_name="张先生",
+        company="甲科技",
+        phone="13812345678",
+        source=c.source_a,
+        team=c.team_a,
+        owner=c.member_a_employee,
+        received_on=dt.date(2026, 11, 2),
+    )
+    c.resource_b = Resource.objects.create(
+        contact_name="李女士", phone="13900001111", team=c.team_b, owner=c.worker_b
+    )
+    c.handover_a = Handover.objects.create(
+        team=c.team_a,
+        to_team=c.team_a,
+        from_employee=c.member_a_employee,
+        to_employee=c.worker_a,
+        count=1,
+        planned_on=dt.date(2026, 12, 1),
+        created_by=c.lead_a,
+    )
+    c.handover_a.resources.set([c.resource_a])
 
 
 def add_receivables(c: SimpleNamespace) -> None:

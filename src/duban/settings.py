@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "duban.notify",
     "duban.supervision",
     "duban.partners",
+    "duban.resources",
     "duban.receivables",
     "django.contrib.admin",
     "django.contrib.auth",

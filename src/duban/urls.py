@@ -23,6 +23,7 @@ urlpatterns = [
     path("org/", include("duban.org.urls")),
     path("supervision/", include("duban.supervision.urls")),
     path("partners/", include("duban.partners.urls")),
+    path("resources/", include("duban.resources.urls")),
     path("receivables/", include("duban.receivables.urls")),
     path("admin/", admin.site.urls),
 ]

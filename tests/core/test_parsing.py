@@ -99,3 +99,49 @@ class MoneyLimitTests(SimpleTestCase):
     def test_the_largest_amount_passes(self):
         self.assertEqual(parse_money("999,999,999,999.99"), Decimal("999999999999.99"))
         self.assertEqual(parse_money(-999999999999.99), Decimal("-999999999999.99"))
+
+
+class PhoneTests(SimpleTestCase):
+    """Issue 11: phone numbers as offices write them, in one form."""
+
+    CASES = [
+        ("13812345678", "13812345678"),
+        ("138 1234 5678", "13812345678"),
+        ("138-1234-5678", "13812345678"),
+        ("+86 138 1234 5678", "13812345678"),
+        ("0086-13812345678", "13812345678"),
+        ("8613812345678", "13812345678"),
+        ("１３８１２３４５６７８", "13812345678"),
+        (13812345678.0, "13812345678"),
+        ("13812345678.0", "13812345678"),
+        ("010-12345678", "010-12345678"),
+        ("(021)1234 5678", "021-12345678"),
+        ("（0755）88886666", "0755-88886666"),
+        ("0755-88886666转123", "0755-88886666-123"),
+        ("0571 1234567", "0571-1234567"),
+        ("400-820-8820", "4008208820"),
+        ("", ""),
+        (None, ""),
+    ]
+
+    def test_every_way_of_writing_a_number_gives_one_form(self):
+        from duban.core.parsing import parse_phone
+
+        for raw, expected in self.CASES:
+            with self.subTest(raw=raw):
+                self.assertEqual(parse_phone(raw), expected)
+
+    def test_what_is_not_a_phone_number_is_refused(self):
+        from duban.core.parsing import parse_phone
+
+        for raw in ["12345", "1381234567", "abc", "23812345678", "010-123"]:
+            with self.subTest(raw=raw), self.assertRaises(ParseError):
+                parse_phone(raw)
+
+    def test_masking(self):
+        from duban.core.parsing import mask_phone
+
+        self.assertEqual(mask_phone("13812345678"), "138****5678")
+        self.assertEqual(mask_phone("010-12345678"), "010-****5678")
+        self.assertEqual(mask_phone("0755-88886666-123"), "0755-****6666")
+        self.assertEqual(mask_phone(""), "")

@@ -52,6 +52,7 @@ class ShellTests(BaseTestCase):
                 "/supervision/checkins/",
                 "/supervision/rules/",
                 "/supervision/calendar/",
+                "/resources/",
                 "/receivables/",
                 "/partners/",
                 "/org/teams/",
@@ -61,7 +62,9 @@ class ShellTests(BaseTestCase):
         self.assertNotContains(response, reverse("admin:index"))
         self.client.force_login(self.member_a)
         nav = [i["url"] for i in self.client.get(reverse("home")).context["nav_items"]]
-        self.assertEqual(nav, ["/supervision/matters/", "/org/teams/", "/org/employees/"])
+        self.assertEqual(
+            nav, ["/supervision/matters/", "/resources/", "/org/teams/", "/org/employees/"]
+        )
 
     def test_admins_see_the_admin_link(self):
         self.client.force_login(self.admin)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from duban.core.choices_parsing import FIELDS, forget_synonyms
-from duban.core.models import CalendarDay, ImportBatch, Synonym
+from duban.core.models import CalendarDay, ExportLog, ImportBatch, Synonym
 
 
 @admin.register(CalendarDay)
@@ -59,3 +59,21 @@ class SynonymAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         forget_synonyms()
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """Read only: the record of who exported personal information."""
+
+    list_display = ["at", "user", "what", "rows", "full_rows", "via"]
+    list_filter = ["what", "via"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

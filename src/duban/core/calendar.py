@@ -110,6 +110,14 @@ def add_workdays(day: dt.date, count: int) -> dt.date:
     return workdays_between(day + _ONE_DAY, day + span)[count - 1]
 
 
+def subtract_workdays(day: dt.date, count: int) -> dt.date:
+    """The ``count``-th working day before ``day`` (``day`` itself for 0)."""
+    if count <= 0:
+        return day
+    span = dt.timedelta(days=count * 2 + _LOOKAHEAD)
+    return workdays_between(day - span, day - _ONE_DAY)[-count]
+
+
 def previous_workday(day: dt.date) -> dt.date:
     """The last working day strictly before ``day``."""
     return workdays_between(day - dt.timedelta(days=_LOOKAHEAD), day - _ONE_DAY)[-1]

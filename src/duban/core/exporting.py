@@ -21,6 +21,7 @@ from itertools import chain, islice
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import FileResponse
 from django.utils import timezone
@@ -119,10 +120,14 @@ def _queryset_cells(queryset, columns: list[ExportColumn]) -> Iterator[list]:
 
 
 def _related_model(model, path: str):
-    """The model a path ends at when its last part is a relation, else None."""
+    """The model a path ends at when its last part is a relation, else None (an annotation
+    of the queryset is no relation)."""
     field = None
     for part in path.split("__"):
-        field = model._meta.get_field(part)
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
         if field.is_relation:
             model = field.related_model
     return model if field is not None and field.is_relation else None

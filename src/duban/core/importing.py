@@ -107,6 +107,7 @@ class Preview:
     skipped_lines: list[int] = field(default_factory=list)
     parsed: object = None  # a temporary file of the valid rows as parsed (encode_preview)
     kept_distinct: dict = field(default_factory=dict)  # field -> values, kept by the check
+    notes: list[str] = field(default_factory=list)  # what to know before committing, not errors
 
     @property
     def ok(self) -> bool:

@@ -122,3 +122,25 @@ class Synonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.word} → {self.value}"
+
+
+class ExportLog(models.Model):
+    """An export of personal information in full (个人信息保护法): who took which rows, when."""
+
+    user = models.ForeignKey(
+        "org.User", verbose_name=_("导出人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("导出时间"), default=timezone.now)
+    what = models.CharField(_("导出内容"), max_length=100)
+    rows = models.PositiveIntegerField(_("行数"))
+    full_rows = models.PositiveIntegerField(_("含完整号码的行数"))
+    query = models.CharField(_("筛选条件"), max_length=500, blank=True)
+    via = models.CharField(_("方式"), max_length=20, default="web")  # web, cli
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("导出记录")
+        verbose_name_plural = _("导出记录")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.what} · {self.rows}"

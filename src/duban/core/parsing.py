@@ -137,3 +137,55 @@ def parse_text(value, *, max_length: int | None = None) -> str:
     if max_length is not None and len(text) > max_length:
         raise ParseError(f"内容过长（最多 {max_length} 个字）")
     return text
+
+
+_PHONE_JUNK = re.compile(r"[\s\-–—()（）.·/]")
+_EXTENSION = re.compile(r"(?:转|分机|ext\.?|x)\s*(\d{1,6})$", re.IGNORECASE)
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_SERVICE = re.compile(r"^[48]00\d{7}$")  # 400 / 800 numbers
+
+
+def parse_phone(value) -> str:
+    """A phone number as offices write it, in one form: ``13812345678`` for a mobile (with or
+    without +86 / 0086, spaces, dashes, full-width digits), ``010-12345678`` for a landline
+    with its area code (``010-12345678-123`` with an extension), ``4008208820`` for a 400 /
+    800 number; "" for a blank cell."""
+    if value is None or is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number Excel kept as 13812345678.0
+    text = normalize_text(value)
+    extension = ""
+    if found := _EXTENSION.search(text):
+        extension, text = found[1], text[: found.start()]
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]  # a number a CSV export wrote as 13812345678.0
+    digits = _PHONE_JUNK.sub("", text)
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not digits.isdigit():
+        raise ParseError(f'无法识别的电话号码 "{value}"')
+    if _MOBILE.match(digits) or _SERVICE.match(digits):
+        return digits
+    if digits.startswith("0") and 10 <= len(digits) <= 12:
+        area = 3 if digits[1] in "12" else 4  # 010, 020–029; others 0xxx
+        number = digits[area:]
+        if 7 <= len(number) <= 8:
+            return f"{digits[:area]}-{number}" + (f"-{extension}" if extension else "")
+    raise ParseError(f'无法识别的电话号码 "{value}"：手机应为 11 位，座机请带区号')
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number as people without the right to it see it: 138****5678, 010-****5678."""
+    if not phone:
+        return ""
+    if sum(c.isdigit() for c in phone) < 7:  # not a number (a history's "空"), or too short
+        return phone if not any(c.isdigit() for c in phone) else "****"
+    if "-" in phone:
+        area, number, *_ = phone.split("-")
+        return f"{area}-{'*' * (len(number) - 4)}{number[-4:]}"
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"

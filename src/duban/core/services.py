@@ -155,7 +155,11 @@ def import_check(*, importer, batch, mapping=None, progress=None):
         "counts": preview.counts(),
         "problems": [[e.line, e.column, e.raw, e.reason] for e in preview.errors],
         "ignored": preview.ignored_headers,
-        "report": {"skipped": preview.skipped_lines, "sample": importer.sample(preview)},
+        "report": {
+            "skipped": preview.skipped_lines,
+            "sample": importer.sample(preview),
+            "notes": preview.notes,
+        },
     }
     _settle(batch, ImportBatch.Status.CHECKING, **outcome, parsed=preview.parsed)
     return preview
@@ -276,7 +280,7 @@ def import_apply(*, importer, batch, progress=None):
         _settle(batch, Status.COMMITTING, status=Status.FAILED, error=str(exc))
     except IntegrityError:  # e.g. someone added one of the new keys meanwhile
         error = _(
-            "写入时与现有数据冲突（可能有人同时导入了相同的单号），本次没有导入任何数据，"
+            "写入时与现有数据冲突（可能有人同时导入了相同的记录），本次没有导入任何数据，"
             "请重新检查后再导入。"
         )
         _settle(batch, Status.COMMITTING, status=Status.FAILED, error=error)

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from duban.core.history import import_reason
+from duban.core.history import ImportedRows
 from duban.core.models import MONEY, ImportBatch, VersionedModel
 from duban.core.urls import detail_url
 from duban.org.choices import Role
@@ -31,7 +31,7 @@ class ReceivableQuerySet(models.QuerySet):
         return self.filter(status=ReceivableStatus.OPEN)
 
 
-class Receivable(VersionedModel):
+class Receivable(ImportedRows, VersionedModel):
     """One amount owed (应收款): an invoice, a retention, a prepayment or an in-sale payment."""
 
     # unique by a constraint (below), not unique=True: on PostgreSQL that would add a second,
@@ -135,19 +135,6 @@ class Receivable(VersionedModel):
 
     def can_be_edited_by(self, user) -> bool:
         return user.role in EDITORS
-
-    @classmethod
-    def history_origins(cls, rows) -> dict:
-        """Who wrote each row as it stands, and when: the import it came with, if any
-        (duban.core.history.keep_baselines)."""
-        batches = ImportBatch.objects.select_related("uploaded_by").in_bulk(
-            {row.batch_id for row in rows} - {None}
-        )
-        return {
-            row.pk: (batch.committed_at, batch.uploaded_by, import_reason(batch))
-            for row in rows
-            if (batch := batches.get(row.batch_id)) is not None
-        }
 
 
 class Payment(models.Model):

@@ -197,6 +197,7 @@ def _aging_chart(rows, by, as_of_param="") -> dict:
     base = reverse("receivables:receivable_list")
     return {
         "unit": str(_("万元")),
+        "stack": True,
         "categories": [row["name"] for row in rows],
         "series": [
             {"name": str(label), "data": [float(row[value] / 10000) for row in rows]}

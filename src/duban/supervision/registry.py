@@ -267,3 +267,19 @@ def table_kind(name: str, *, area: Area, label, stale_days: int, **options) -> T
     kind = TableKind(name, area, label, stale_days, **options)
     TABLE_KINDS[name] = kind
     return kind
+
+
+# --- daily records ---------------------------------------------------------------------------
+
+DAILY: dict[str, Callable[[dt.date], object]] = {}
+
+
+def daily(name: str):
+    """Register ``func(today)``: a figure an area records each working day (a team's days of
+    cover, say), for trends no row keeps. ``duban tick`` runs them before the detectors."""
+
+    def register(func):
+        DAILY[name] = func
+        return func
+
+    return register

@@ -30,7 +30,14 @@ from duban.supervision.choices import (
     ScopeKind,
 )
 from duban.supervision.models import AreaPolicy, CheckIn, FollowUpRule, Risk, RiskItem
-from duban.supervision.registry import DETECTORS, ESCALATING, SUBJECT_KINDS, Message, Signal
+from duban.supervision.registry import (
+    DAILY,
+    DETECTORS,
+    ESCALATING,
+    SUBJECT_KINDS,
+    Message,
+    Signal,
+)
 
 HORIZON_DAYS = 14  # check-ins exist this far ahead
 SUPERVISOR_AFTER_WORKDAYS = 2  # overdue this many working days: the supervisor and line head hear
@@ -39,6 +46,9 @@ SUPERVISOR_AFTER_WORKDAYS = 2  # overdue this many working days: the supervisor 
 def tick(*, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     report = {"checkins_created": checkins_materialize(today=today)}
+    if calendar.is_workday(today):
+        for record in DAILY.values():
+            record(today)
     report.update(risks_sync(today=today))
     report["plans_demanded"] = plans_autodemand(today=today)
     report.update(escalate(today=today))

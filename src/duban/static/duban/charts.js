@@ -1,24 +1,33 @@
 // Duban's charts: ECharts options built from data the page embeds with json_script.
-// Every bar links to the rows that make it (data.links[series][category]).
+// A chart is an element with data-chart="<id of its json_script>". Every bar or point links to
+// the rows that make it (data.links[series][category]).
 (function () {
-  var source = document.getElementById("aging-data");
-  var target = document.getElementById("aging-chart");
-  if (!source || !target || !window.echarts) return;
-  var data = JSON.parse(source.textContent);
-  var chart = echarts.init(target, null, { locale: document.documentElement.lang.indexOf("zh") === 0 ? "ZH" : "EN" });
-  chart.setOption({
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-    legend: { top: 0, type: "scroll" },  // one line on a phone too, never over the bars
-    grid: { left: 8, right: 8, bottom: 8, top: 64, containLabel: true },  // the unit below the legend
-    xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: data.categories.length > 8 ? 30 : 0 } },
-    yAxis: { type: "value", name: data.unit },
-    series: data.series.map(function (s) {
-      return { name: s.name, type: "bar", stack: "aging", emphasis: { focus: "series" }, data: s.data };
-    })
+  if (!window.echarts) return;
+  var locale = document.documentElement.lang.indexOf("zh") === 0 ? "ZH" : "EN";
+  document.querySelectorAll("[data-chart]").forEach(function (target) {
+    var source = document.getElementById(target.dataset.chart);
+    if (!source) return;
+    var data = JSON.parse(source.textContent);
+    var chart = echarts.init(target, null, { locale: locale });
+    chart.setOption({
+      tooltip: { trigger: "axis", axisPointer: { type: data.stack ? "shadow" : "line" } },
+      legend: { top: 0, type: "scroll" },  // one line on a phone too, never over the bars
+      grid: { left: 8, right: 8, bottom: 8, top: 64, containLabel: true },  // the unit below the legend
+      xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: data.categories.length > 8 ? 30 : 0 } },
+      yAxis: { type: "value", name: data.unit },
+      series: data.series.map(function (s, index) {
+        var series = { name: s.name, type: s.type || "bar", emphasis: { focus: "series" }, data: s.data };
+        if (data.stack) series.stack = "all";
+        if (index === 0 && data.mark) {
+          series.markLine = { symbol: "none", label: { formatter: data.mark.label }, lineStyle: { color: "#dc3545", type: "dashed" }, data: [{ yAxis: data.mark.value }] };
+        }
+        return series;
+      })
+    });
+    chart.on("click", function (params) {
+      var url = data.links[params.seriesIndex] && data.links[params.seriesIndex][params.dataIndex];
+      if (url) window.location = url;
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
   });
-  chart.on("click", function (params) {
-    var url = data.links[params.seriesIndex] && data.links[params.seriesIndex][params.dataIndex];
-    if (url) window.location = url;
-  });
-  window.addEventListener("resize", function () { chart.resize(); });
 })();

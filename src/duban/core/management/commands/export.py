@@ -16,6 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, area, out, user, **options):
         spec = table_spec(area)
-        rows = spec["rows"](acting_user(user)).order_by("pk")  # a queryset: read as values
+        user = acting_user(user)
+        rows = spec["rows"](user).order_by("pk")  # a queryset: read as values
         count = write_xlsx(rows, spec["columns"], sheet=area, target=str(out))
+        if "log" in spec:  # personal information: who took how many rows is kept
+            spec["log"](user=user, rows=rows, count=count, via="cli")
         self.stdout.write(self.style.SUCCESS(f"已导出 {count} 行到 {out}"))

@@ -98,6 +98,8 @@ class Command(BaseCommand):
         )
         if preview.ignored_headers:
             self.stdout.write("未导入的列：" + "、".join(preview.ignored_headers))
+        for note in preview.notes:
+            self.stdout.write(note)
         if not preview.ok:
             for error in preview.errors:
                 self.stderr.write(str(error))
