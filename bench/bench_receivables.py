@@ -694,6 +694,7 @@ def cleanup() -> None:
 
     from duban.core.models import ImportBatch
     from duban.receivables.models import Receivable
+    from duban.supervision.models import TableVersion
 
     table = connection.ops.quote_name(Receivable._meta.db_table)
     history = connection.ops.quote_name(Receivable.history.model._meta.db_table)
@@ -706,7 +707,9 @@ def cleanup() -> None:
         for batch in batches:
             if batch.file:
                 batch.file.delete(save=False)
-        batches.delete()  # and their table versions
+        # their table versions (the batch is only SET_NULL on them), then the batches
+        TableVersion.objects.filter(batch__in=batches).delete()
+        batches.delete()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"VACUUM ANALYZE {table}")

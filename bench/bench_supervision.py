@@ -213,7 +213,8 @@ def page_items(name: str, user) -> dict:
             "active_red": sum(c.red for c in cells),
             "active_yellow": sum(c.yellow for c in cells),
         }
-    return {key: value if isinstance(value, int) else len(value) for key, value in context.items()}
+    # counts and dates (new_risks_since) as they are, lists by their length
+    return {key: len(v) if hasattr(v, "__len__") else v for key, v in context.items()}
 
 
 def measure_page(name, url, user, args) -> dict:

@@ -195,8 +195,8 @@ class Generator:
         self.team_lead = {team.pk: lead for team, lead in zip(teams, leads, strict=True)}
 
     def customers(self) -> None:
+        from duban.partners.choices import Condition
         from duban.partners.models import Partner
-        from duban.receivables.choices import Condition
 
         rng = self.rng
         names: set[str] = set()

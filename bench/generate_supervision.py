@@ -588,12 +588,13 @@ class Generator:
         return matters
 
     def plans(self, count: int, risks, matters) -> int:
-        from duban.supervision.choices import PlanStatus
+        from duban.supervision.choices import LIVE_PLAN_STATUSES, PlanStatus
         from duban.supervision.models import Milestone, Plan, PlanVersion
 
         rng = self.rng
         team_risks = [risk for risk in risks if risk.team_id]
         plans = []
+        live_risks = set()  # a risk has one live plan at most (plan_one_live_per_risk)
         for _ in range(count):
             if rng.random() < 0.6:
                 subject = rng.choice(team_risks)
@@ -620,6 +621,10 @@ class Generator:
                     ],
                     [10, 15, 8, 40, 20, 3, 4],
                 )[0]
+            if risk and status in LIVE_PLAN_STATUSES:
+                if risk.pk in live_risks:
+                    status = PlanStatus.CANCELLED  # superseded by the risk's live plan
+                live_risks.add(risk.pk)
             final = {PlanStatus.LANDED, PlanStatus.FAILED, PlanStatus.CANCELLED}
             plans.append(
                 Plan(
