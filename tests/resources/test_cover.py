@@ -72,9 +72,11 @@ class CoverTests(BaseTestCase):
         self.assertIsNone(row.days)
         self.assertFalse(row.low)
 
-    def test_a_person_without_a_capacity_counts_the_default(self):
-        EmployeeFactory(name="新人", team=self.team_b, daily_capacity=0)
-        self.assertEqual(self.row(self.team_b).capacity, 100 + Settings.current().default_capacity)
+    def test_without_capacities_filled_in_each_person_on_duty_counts_the_default(self):
+        EmployeeFactory(name="内勤", team=self.team_b, daily_capacity=0)
+        self.assertEqual(self.row(self.team_b).capacity, 100)  # 内勤 does not call
+        self.team_b.employees.update(daily_capacity=0)
+        self.assertEqual(self.row(self.team_b).capacity, 2 * Settings.current().default_capacity)
 
     def test_each_person_against_their_own_capacity(self):
         people = {p.employee.name: p for p in cover_people(self.team_b, today=FRIDAY)}

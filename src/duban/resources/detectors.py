@@ -15,7 +15,7 @@ from duban.org.choices import EmployeeStatus
 from duban.org.models import Employee, Team
 from duban.resources.choices import OPEN_HANDOVER, Outcome
 from duban.resources.models import Handover, Resource, Settings
-from duban.resources.selectors import cover, handover_due_by, untouched_q
+from duban.resources.selectors import calling_teams, cover, handover_due_by, untouched_q
 from duban.supervision.choices import Area, RiskLevel
 from duban.supervision.registry import Signal, SignalItem, detector, message, per_team
 
@@ -66,7 +66,7 @@ def cover_low(today: dt.date):
     """Days of cover below the minimum, now or at the end of the projection: a red risk, so
     the lead is asked for a supply plan (倒逼)."""
     settings = Settings.current()
-    teams = Team.objects.filter(is_active=True).select_related("line")
+    teams = calling_teams().select_related("line")
     for row in cover(teams, today=today, settings=settings):
         if not (row.low or row.low_soon):
             continue

@@ -304,7 +304,9 @@ class Settings(models.Model):
         help_text=_("资源领取后这么多个工作日内应当跟进，否则算作领取未跟进（S-RES-4）"),
     )
     default_capacity = models.PositiveIntegerField(
-        _("默认日呼叫量"), default=60, help_text=_("员工未填日呼叫量时，按这个数测算可用天数")
+        _("默认日呼叫量"),
+        default=60,
+        help_text=_("团队里没有人填日呼叫量时，每位在岗员工按这个数测算可用天数"),
     )
 
     class Meta:

@@ -4,11 +4,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Concat
 
 from duban.core import calendar
-from duban.org.choices import EmployeeStatus
+from duban.org.choices import EmployeeStatus, TeamKind
 from duban.org.models import Employee, Team
 from duban.resources.choices import OPEN_HANDOVER, WORKABLE, HandoverStatus
 from duban.resources.models import CoverDay, Handover, Numbers, Resource, Settings
@@ -78,12 +78,11 @@ class Cover:
     people: list = field(default_factory=list)
 
 
-def _capacity_case(settings: Settings):
-    return Case(
-        When(daily_capacity=0, then=Value(settings.default_capacity)),
-        default=F("daily_capacity"),
-        output_field=IntegerField(),
-    )
+def _capacity(filled: int, people: int, settings: Settings) -> int:
+    """A team's calls per working day: what its people's daily capacities add up to; a team
+    where no one has one filled in counts the settings' default for each person on duty
+    (where some have one, those without are taken not to call: the lead, the back office)."""
+    return filled or people * settings.default_capacity
 
 
 def cover(teams, *, today: dt.date, settings: Settings | None = None) -> list[Cover]:
@@ -107,7 +106,7 @@ def cover(teams, *, today: dt.date, settings: Settings | None = None) -> list[Co
         for row in Employee.objects.filter(team__in=ids, status__in=ON_DUTY)
         .order_by()
         .values("team")
-        .annotate(people=Count("pk"), capacity=Sum(_capacity_case(settings)))
+        .annotate(people=Count("pk"), capacity=Sum("daily_capacity"))
     }
     horizon = calendar.add_workdays(today, settings.projection_days)
     planned = Handover.objects.filter(status__in=OPEN_HANDOVER, planned_on__lte=horizon).exclude(
@@ -132,7 +131,11 @@ def cover(teams, *, today: dt.date, settings: Settings | None = None) -> list[Co
             Cover(
                 team=team,
                 workable=stock.get(team.pk, 0),
-                capacity=duty.get(team.pk, {}).get("capacity") or 0,
+                capacity=_capacity(
+                    duty.get(team.pk, {}).get("capacity") or 0,
+                    duty.get(team.pk, {}).get("people", 0),
+                    settings,
+                ),
                 on_duty=duty.get(team.pk, {}).get("people", 0),
                 incoming=incoming.get(team.pk, 0),
                 outgoing=outgoing.get(team.pk, 0),
@@ -167,13 +170,12 @@ def cover_people(team: Team, *, today: dt.date, settings: Settings | None = None
         .annotate(n=Count("pk"))
         .values_list("owner", "n")
     )
-    people = Employee.objects.filter(team=team, status__in=ON_DUTY).annotate(
-        capacity=_capacity_case(settings)
-    )
+    people = list(Employee.objects.filter(team=team, status__in=ON_DUTY).order_by("name"))
+    unfilled = not any(person.daily_capacity for person in people)
     rows = []
-    for person in people.order_by("name"):
-        row = Cover(team=team, employee=person, workable=held.get(person.pk, 0))
-        row.capacity, row.on_duty = person.capacity, 1
+    for person in people:
+        row = Cover(team=team, employee=person, workable=held.get(person.pk, 0), on_duty=1)
+        row.capacity = settings.default_capacity if unfilled else person.daily_capacity
         if row.capacity:
             row.days = round(row.workable / row.capacity, 1)
             row.low = row.days < settings.min_days_cover
@@ -192,9 +194,14 @@ def cover_trend(team_ids, *, today: dt.date, weeks: int = 8) -> dict[int, dict]:
     return dict(by_team)
 
 
+def calling_teams():
+    """The teams whose people call resources: the active telesales (front) teams."""
+    return Team.objects.filter(is_active=True, kind=TeamKind.FRONT)
+
+
 def cover_record(today: dt.date) -> int:
-    """Record every active team's cover for ``today`` (one row per team, kept if re-run)."""
-    rows = cover(Team.objects.filter(is_active=True), today=today)
+    """Record every calling team's cover for ``today`` (one row per team, kept if re-run)."""
+    rows = cover(calling_teams(), today=today)
     CoverDay.objects.filter(day=today).delete()
     CoverDay.objects.bulk_create(
         CoverDay(team=row.team, day=today, workable=row.workable, capacity=row.capacity)

@@ -271,7 +271,10 @@ def cover(request: HttpRequest) -> HttpResponse:
     _followers_only(request.user)
     today = timezone.localdate()
     settings = Settings.current()
-    teams = Team.objects.visible_to(request.user).filter(is_active=True).order_by("name")
+    teams = selectors.calling_teams().filter(
+        pk__in=Team.objects.visible_to(request.user).values("pk")
+    )
+    teams = teams.select_related("line").order_by("name")
     team = _chosen_team(request, teams)
     rows = selectors.cover(teams, today=today, settings=settings)
     trend = selectors.cover_trend([row.team.pk for row in rows], today=today)

@@ -223,8 +223,8 @@ def _risks_and_plans(company, supervisor, matters) -> None:
             "电销一组",
             Area.RESOURCES,
             RiskLevel.RED,
-            "电销一组资源量只够三天",
-            "按日呼叫量 120 × 8 人测算\n库存资源 2,900 条",
+            "电销一组新资源九成来自购买名单，来源单一",
+            "本月新增资源 1,200 条，其中购买名单 1,080 条\n购买名单成交率不足 2%",
         ),
         2,
     )
