@@ -39,14 +39,29 @@ class ScreenTests(BrowserTestCase):
                 c.customer_a.get_absolute_url(),
                 reverse("org:team_list"),
                 reverse("org:employee_list"),
+                reverse("resources:resource_list"),
+                c.resource_a.get_absolute_url(),
+                reverse("resources:handover_board"),
+                c.handover_a.get_absolute_url(),
+                reverse("resources:cover") + f"?team={c.team_a.pk}",
+                reverse("resources:version_list"),
             ],
             "weisheng": [
+                reverse("resources:resource_list"),
+                reverse("resources:handover_new"),
+                reverse("resources:import"),
                 reverse("supervision:todo"),
                 reverse("supervision:plan_submit", args=[c.plan_a.pk]),
                 reverse("receivables:import"),
                 c.customer_a.get_absolute_url(),
             ],
-            "hengzhou": [reverse("home"), reverse("supervision:matter_list")],
+            "hengzhou": [
+                reverse("home"),
+                reverse("supervision:matter_list"),
+                reverse("resources:resource_list"),
+                reverse("resources:to_confirm"),
+                c.handover_a.get_absolute_url(),
+            ],
         }
 
     def test_no_page_runs_off_the_screen(self):

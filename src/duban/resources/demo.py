@@ -261,14 +261,12 @@ def _trend(company, teams, today) -> None:
     records = []
     for team in teams:
         row = now[team.pk]
-        for index, day in enumerate(days[:-1]):
-            drift = 1 + (len(days) - index) * rng.uniform(-0.01, 0.03)
+        level = 1.0
+        for day in reversed(days[:-1]):  # walking back from today's figure, a little each day
+            level *= 1 + rng.uniform(-0.03, 0.05)
             records.append(
                 CoverDay(
-                    team=team,
-                    day=day,
-                    workable=max(int(row.workable * drift), 0),
-                    capacity=row.capacity,
+                    team=team, day=day, workable=int(row.workable * level), capacity=row.capacity
                 )
             )
     CoverDay.objects.bulk_create(records)

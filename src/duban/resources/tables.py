@@ -16,8 +16,8 @@ class PhoneColumn(tables.Column):
 
 
 class ResourceTable(tables.Table):
-    contact_name = tables.Column(linkify=True, empty_values=())
-    phone = PhoneColumn()
+    contact_name = tables.Column(verbose_name=_("联系人"), linkify=True, empty_values=())
+    phone = PhoneColumn(verbose_name=_("电话"))
     received_on = tables.DateColumn(format="Y-m-d")
     last_worked_on = tables.DateColumn(format="Y-m-d")
 

@@ -274,7 +274,7 @@ def cover(request: HttpRequest) -> HttpResponse:
     teams = selectors.calling_teams().filter(
         pk__in=Team.objects.visible_to(request.user).values("pk")
     )
-    teams = teams.select_related("line").order_by("name")
+    teams = teams.select_related("line").order_by("line__name", "pk")
     team = _chosen_team(request, teams)
     rows = selectors.cover(teams, today=today, settings=settings)
     trend = selectors.cover_trend([row.team.pk for row in rows], today=today)

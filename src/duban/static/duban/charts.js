@@ -14,12 +14,13 @@
       legend: { top: 0, type: "scroll" },  // one line on a phone too, never over the bars
       grid: { left: 8, right: 8, bottom: 8, top: 64, containLabel: true },  // the unit below the legend
       xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: data.categories.length > 8 ? 30 : 0 } },
-      yAxis: { type: "value", name: data.unit },
+      // a marked line (the minimum) stays in sight above low bars
+      yAxis: { type: "value", name: data.unit, max: data.mark ? function (v) { return Math.ceil(Math.max(v.max, data.mark.value * 1.5)); } : null },
       series: data.series.map(function (s, index) {
         var series = { name: s.name, type: s.type || "bar", emphasis: { focus: "series" }, data: s.data };
         if (data.stack) series.stack = "all";
         if (index === 0 && data.mark) {
-          series.markLine = { symbol: "none", label: { formatter: data.mark.label }, lineStyle: { color: "#dc3545", type: "dashed" }, data: [{ yAxis: data.mark.value }] };
+          series.markLine = { symbol: "none", label: { formatter: data.mark.label, position: "insideEndTop" }, lineStyle: { color: "#dc3545", type: "dashed" }, data: [{ yAxis: data.mark.value }] };
         }
         return series;
       })
