@@ -69,24 +69,6 @@ def _reason(reason: str | None) -> str:
 # model's ``history_origins(rows)`` may say who wrote each row and when (its import).
 
 
-class ImportedRows:
-    """For a model whose rows imports write in bulk, each noting its import in ``batch``."""
-
-    @classmethod
-    def history_origins(cls, rows) -> dict:
-        """Who wrote each row as it stands, and when: the import it came with, if any."""
-        from duban.core.models import ImportBatch
-
-        batches = ImportBatch.objects.select_related("uploaded_by").in_bulk(
-            {row.batch_id for row in rows} - {None}
-        )
-        return {
-            row.pk: (batch.committed_at, batch.uploaded_by, import_reason(batch))
-            for row in rows
-            if (batch := batches.get(row.batch_id)) is not None
-        }
-
-
 def keep_baselines(model, pks) -> None:
     """Give each of these rows that has no history an entry of its current state."""
     key = model._meta.pk.attname

@@ -104,6 +104,45 @@ class ImportBatch(models.Model):
         return f"{self.filename} · {self.get_status_display()}"
 
 
+class ImportedRows(models.Model):
+    """A model whose rows imports write in bulk: each row notes the import that last wrote it.
+
+    ``batch`` is a note of provenance, kept without a database constraint or index: every row
+    of an import points at its batch, and checking and indexing that pointer was an eighth of a
+    large import's write; no query looks rows up by it, the application never deletes a batch,
+    and if an admin does, Django's SET_NULL still clears the pointers.
+    """
+
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("最近导入"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def history_origins(cls, rows) -> dict:
+        """Who wrote each row as it stands, and when: the import it came with, if any
+        (duban.core.history.keep_baselines)."""
+        from duban.core.history import import_reason
+
+        batches = ImportBatch.objects.select_related("uploaded_by").in_bulk(
+            {row.batch_id for row in rows} - {None}
+        )
+        return {
+            row.pk: (batch.committed_at, batch.uploaded_by, import_reason(batch))
+            for row in rows
+            if (batch := batches.get(row.batch_id)) is not None
+        }
+
+
 class Synonym(models.Model):
     """A word offices write for a choice (历史货款 for 已开票到账期): imports read it as that
     choice. ``field`` names the choice field as ``app_label.model.field``."""

@@ -12,11 +12,10 @@ from django.utils.translation import gettext
 from duban.core.bulk import insert_rows, one_parameter, update_rows
 from duban.core.choices_parsing import choice_parser
 from duban.core.history import import_reason, keep_baselines, record_bulk_changes
-from duban.core.importing import Column, Importer, Preview, Row, RowError, TableChoice
+from duban.core.importing import Column, Importer, Preview, Row, RowError
 from duban.core.parsing import CENT, money_unit, parse_date, parse_money, parse_text
-from duban.org.choices import Role
 from duban.org.models import Team
-from duban.org.roster import Roster
+from duban.org.roster import RowTeams
 from duban.partners.models import Partner
 from duban.receivables.aging import bucket_of
 from duban.receivables.choices import Category, ReceivableStatus
@@ -105,10 +104,11 @@ def text(max_length):
     return parse
 
 
-class ReceivableImporter(Importer):
+class ReceivableImporter(RowTeams, Importer):
     title = "应收账表"
     key_field = "number"
     distinct_fields = ("team_id", "customer")
+    person_field, person_label = "salesperson", "业务员"
     columns = [
         Column(
             "number", "单号", ("发票号", "发票号码", "票号", "单据号", "应收单号"), text(60), True
@@ -146,41 +146,12 @@ class ReceivableImporter(Importer):
     ]
 
     def __init__(self, user, options: dict | None = None):
-        self.user = user
-        self.roster = Roster(user)
-        self.teams = {t.name: t for t in self.roster.teams.values()}
+        self.teams_for(user, options)
         self.leads = {}
         for team_id, user_id, name in Team.leads.through.objects.values_list(
             "team_id", "user_id", "user__name"
         ):
             self.leads[(team_id, name)] = user_id
-        self.default_team = self._default_team((options or {}).get("team"))
-
-    def _default_team(self, chosen) -> Team | None:
-        """The team every row belongs to unless it says otherwise: the one chosen for the whole
-        table, else the team of a lead who leads one."""
-        if chosen:
-            text = str(chosen)
-            by_pk = self.roster.teams.get(int(text)) if text.isdigit() else None
-            team = by_pk or self.teams.get(text)
-            if team is None:
-                raise ValueError(f"没有这个团队，或您无权导入它的数据：{text}")
-            return team
-        led = [t for t in self.roster.teams.values() if self.user in t.leads.all()]
-        return led[0] if self.user.role == Role.LEAD and len(led) == 1 else None
-
-    def table_choices(self, mapped: set[str]) -> list[TableChoice]:
-        if "team" in mapped or "salesperson" in mapped or self.default_team is not None:
-            return []
-        teams = sorted(self.roster.teams.values(), key=lambda team: team.name)
-        return [
-            TableChoice(
-                "team",
-                "整张表属于",
-                [(str(team.pk), team.name) for team in teams],
-                "表格中没有团队列，也没有业务员列：请选择这张表属于哪个团队，或指定哪一列是团队或业务员。",
-            )
-        ]
 
     def validate(self, row: Row, labels) -> list[RowError]:
         values, errors = row.values, []
@@ -194,7 +165,8 @@ class ReceivableImporter(Importer):
             raw = row.raw.get(field, "")
             errors.append(RowError(row.line, self.label_of(field, labels), raw, reason))
 
-        team = self._team(values, failed, error)
+        team = self.row_team(values, error, failed)
+        values.setdefault("salesperson_id", None)  # the sheet may have no salesperson column
         values["team_id"] = team.pk if team else None
         lead_name = values.pop("lead", "") or ""
         values["lead_id"] = self.leads.get((team.pk, lead_name)) if team and lead_name else None
@@ -209,32 +181,6 @@ class ReceivableImporter(Importer):
             if not failed & {"category", "agreed_payment_date"}:
                 error("agreed_payment_date", "预付款需要填写约定付款日")
         return errors
-
-    def _team(self, values, failed, error) -> Team | None:
-        """The row's team: its team column, else its salesperson's team on the roster, else
-        the whole table's; the salesperson is kept on the row."""
-        name, person = values.pop("team", "") or "", values.pop("salesperson", "") or ""
-        values["salesperson_id"] = None
-        team = None
-        if name:
-            team = self.teams.get(name)
-            if team is None:
-                error("team", f'没有这个团队，或您无权导入它的数据 "{name}"')
-                return None
-        if person:
-            employee_id, their_team, why = self.roster.find(person, team)
-            if why:
-                error("salesperson", why)
-                return team
-            values["salesperson_id"] = employee_id
-            if team is not None and their_team != team:
-                error("salesperson", f"{person} 是{their_team.name}的员工，不在 {team.name}")
-            team = team or their_team
-        if team is None and not failed & {"team", "salesperson"}:
-            team = self.default_team
-            if team is None:
-                error("team", "无法确定这一行属于哪个团队：请填写团队或业务员")
-        return team
 
     def _money(self, row: Row, failed, error) -> None:
         """Received + outstanding = amount, within the rounding of the coarsest cell written

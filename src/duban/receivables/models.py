@@ -6,8 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from duban.core.history import ImportedRows
-from duban.core.models import MONEY, ImportBatch, VersionedModel
+from duban.core.models import MONEY, ImportedRows, VersionedModel
 from duban.core.urls import detail_url
 from duban.org.choices import Role
 from duban.org.models import Employee, Team, User
@@ -85,22 +84,6 @@ class Receivable(ImportedRows, VersionedModel):
     )
     settled_on = models.DateField(_("结清日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
-    # which import last wrote the row: a note of provenance, kept without a database
-    # constraint or index. Every row of an import points at its batch, and checking and
-    # indexing that pointer was an eighth of a large import's write; no query looks rows up
-    # by it, the application never deletes a batch, and if an admin does, Django's SET_NULL
-    # still clears the pointers.
-    batch = models.ForeignKey(
-        ImportBatch,
-        verbose_name=_("最近导入"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-
     objects = ReceivableQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["batch"])
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from duban.core.bulk import insert_rows, one_parameter, update_rows
 from duban.core.choices_parsing import choice_parser
 from duban.core.history import import_reason, keep_baselines, record_bulk_changes
-from duban.core.importing import Column, Importer, Preview, Row, RowError, TableChoice
+from duban.core.importing import Column, Importer, Preview, Row, RowError
 from duban.core.parsing import (
     ParseError,
     mask_phone,
@@ -23,8 +23,7 @@ from duban.core.parsing import (
     parse_phone,
     parse_text,
 )
-from duban.org.choices import Role
-from duban.org.roster import Roster
+from duban.org.roster import RowTeams
 from duban.resources.choices import Grade, Outcome, ResourceStatus
 from duban.resources.models import Category, Resource, Source
 from duban.resources.supervised import RESOURCE_TABLE
@@ -127,9 +126,10 @@ parse_outcome = choice_parser(
 )
 
 
-class ResourceImporter(Importer):
+class ResourceImporter(RowTeams, Importer):
     title = "资源大表"
     distinct_fields = ("source", "category")
+    person_field, person_label = "owner", "负责人"
     columns = [
         Column("number", "资源编号", ("编号", "客户编号", "资源ID", "资源id", "序号ID"), text(40)),
         Column("contact_name", "联系人", ("姓名", "客户姓名", "联系人姓名", "称呼"), text(50)),
@@ -177,39 +177,11 @@ class ResourceImporter(Importer):
     ]
 
     def __init__(self, user, options: dict | None = None):
-        self.user = user
-        self.roster = Roster(user)
-        self.teams = {t.name: t for t in self.roster.teams.values()}
-        self.default_team = self._default_team((options or {}).get("team"))
+        self.teams_for(user, options)
         self.named = {
             name: dict(model.objects.values_list("name", "pk"))
             for name, (_f, model) in NAMED.items()
         }
-
-    def _default_team(self, chosen):
-        if chosen:
-            text = str(chosen)
-            team = (self.roster.teams.get(int(text)) if text.isdigit() else None) or self.teams.get(
-                text
-            )
-            if team is None:
-                raise ValueError(f"没有这个团队，或您无权导入它的数据：{text}")
-            return team
-        led = [t for t in self.roster.teams.values() if self.user in t.leads.all()]
-        return led[0] if self.user.role == Role.LEAD and len(led) == 1 else None
-
-    def table_choices(self, mapped: set[str]) -> list[TableChoice]:
-        if "team" in mapped or "owner" in mapped or self.default_team is not None:
-            return []
-        teams = sorted(self.roster.teams.values(), key=lambda team: team.name)
-        return [
-            TableChoice(
-                "team",
-                "整张表属于",
-                [(str(team.pk), team.name) for team in teams],
-                "表格中没有团队列，也没有负责人列：请选择这张表属于哪个团队，或指定哪一列是团队或负责人。",
-            )
-        ]
 
     def validate(self, row: Row, labels) -> list[RowError]:
         values, errors = row.values, []
@@ -221,7 +193,7 @@ class ResourceImporter(Importer):
                 RowError(row.line, self.label_of(field, labels), row.raw.get(field, ""), reason)
             )
 
-        team = self._team(values, error)
+        team = self.row_team(values, error)
         values["team_id"] = team.pk if team else None
         if values.get("outcome") and values.get("status") not in (None, ResourceStatus.CLOSED):
             error("outcome", "只有已关闭的资源才有结果：请把状态改为已关闭，或清空结果")
@@ -233,33 +205,6 @@ class ResourceImporter(Importer):
             if day is not None and day > today:
                 error(field, f"日期 {day} 晚于今天")
         return errors
-
-    def _team(self, values, error):
-        """The row's team: its team column, else its owner's team on the roster, else the whole
-        table's; the owner is kept on the row."""
-        name, person = values.pop("team", "") or "", values.pop("owner", None)
-        team = None
-        if name:
-            team = self.teams.get(name)
-            if team is None:
-                error("team", f'没有这个团队，或您无权导入它的数据 "{name}"')
-                return None
-        if person is not None:
-            values["owner_id"] = None
-            if person:
-                employee_id, their_team, why = self.roster.find(person, team)
-                if why:
-                    error("owner", why)
-                    return team
-                values["owner_id"] = employee_id
-                if team is not None and their_team != team:
-                    error("owner", f"{person} 是{their_team.name}的员工，不在 {team.name}")
-                team = team or their_team
-        if team is None:
-            team = self.default_team
-            if team is None:
-                error("team", "无法确定这一行属于哪个团队：请填写团队或负责人")
-        return team
 
     def check_duplicates(self, rows: list[Row], labels) -> list[RowError]:
         """The same number, or the same phone, twice in one team's rows."""

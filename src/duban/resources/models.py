@@ -3,8 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from duban.core.history import ImportedRows
-from duban.core.models import ImportBatch, VersionedModel
+from duban.core.models import ImportedRows, VersionedModel
 from duban.core.parsing import mask_phone
 from duban.core.urls import detail_url
 from duban.org.choices import Role
@@ -103,18 +102,6 @@ class Resource(ImportedRows, VersionedModel):
     received_on = models.DateField(_("领取日期"), null=True, blank=True)
     last_worked_on = models.DateField(_("最近跟进"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
-    # which import last wrote the row: provenance only, as for receivables
-    batch = models.ForeignKey(
-        ImportBatch,
-        verbose_name=_("最近导入"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-
     objects = ResourceQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["batch"])
 
