@@ -176,3 +176,26 @@ class WorkedTests(BaseTestCase):
         EmployeeFactory(name="同事", team=self.team_a, user=colleague)
         with self.assertRaises(PermissionDenied):
             services.resource_worked(resource=self.resource_a, by=colleague, day=TODAY)
+
+
+class NoticeTests(BaseTestCase):
+    def test_a_swap_request_tells_the_other_lead_and_then_the_receiver(self):
+        from duban.notify.models import OutboxMessage
+
+        receiver = UserFactory(username="zhoumin", role="member")
+        self.worker_b.user = receiver
+        self.worker_b.save()
+        swap = services.handover_plan(
+            by=self.lead_a,
+            from_employee=self.member_a_employee,
+            to_employee=self.worker_b,
+            planned_on=TODAY,
+            count=1,
+        )
+        (notice,) = OutboxMessage.objects.all()
+        self.assertEqual(notice.recipient, self.lead_b)
+        self.assertIn("调换待您同意：横洲 → 周敏，1 条资源", notice.reason)
+        services.handover_approve(handover=swap, by=self.lead_b)
+        notice = OutboxMessage.objects.get(recipient=receiver)
+        self.assertIn("收到后请确认接收", notice.reason)
+        self.assertEqual(notice.link, swap.get_absolute_url())

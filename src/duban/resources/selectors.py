@@ -227,17 +227,23 @@ def handovers_for(user):
 
 def handover_board(user, *, today: dt.date, team=None) -> dict[str, list[Handover]]:
     """Today's hand-overs as the supervisor and the lead follow them: late (not received by
-    the end of the working day after the planned one), planned for today or yesterday, sent
-    and waiting for the receiver, received today. ``team``: from or to that team only."""
+    the end of the working day after the planned one), swaps waiting for a lead's approval,
+    planned for today or yesterday, sent and waiting for the receiver, received today.
+    ``team``: from or to that team only."""
     rows = handovers_for(user)
     if team is not None:
         rows = rows.filter(Q(team=team) | Q(to_team=team))
     yesterday = calendar.previous_workday(today)
     waiting = rows.filter(status__in=OPEN_HANDOVER)
     return {
+        "requested": list(
+            waiting.filter(status=HandoverStatus.REQUESTED, planned_on__gte=yesterday).order_by(
+                "planned_on", "pk"
+            )
+        ),
         "late": list(waiting.filter(planned_on__lt=yesterday).order_by("planned_on", "pk")),
         "planned": list(
-            waiting.filter(status__in=[HandoverStatus.PLANNED, HandoverStatus.REQUESTED])
+            waiting.filter(status=HandoverStatus.PLANNED)
             .filter(planned_on__gte=yesterday, planned_on__lte=today)
             .order_by("planned_on", "pk")
         ),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from duban.core.history import keep_baselines, record_bulk_changes
 from duban.core.models import ExportLog
 from duban.core.transitions import TransitionError, transition
+from duban.notify.services import Message, outbox_enqueue
 from duban.org.choices import Role
 from duban.resources.choices import WORKABLE, HandoverKind, HandoverStatus, ResourceStatus
 from duban.resources.models import Handover, Numbers, Resource
@@ -61,7 +62,39 @@ def handover_plan(
         handover.resources.set(resources)
     if swap:
         handover_approve(handover=handover, by=by, quietly=True)
+    _tell(handover)
     return handover
+
+
+def _tell(handover: Handover) -> None:
+    """Who must act next hears it (the outbox): the leads whose approval a swap still needs,
+    else the receiver, who confirms receipt."""
+    giver, receiver = handover.from_employee.name, handover.to_employee.name
+    link = handover.get_absolute_url()
+    if handover.status == HandoverStatus.REQUESTED:
+        waiting = [
+            team
+            for field, team in (
+                ("approved_by_from", handover.team),
+                ("approved_by_to", handover.to_team),
+            )
+            if getattr(handover, f"{field}_id") is None
+        ]
+        text = f"调换待您同意：{giver} → {receiver}，{handover.count} 条资源"
+        messages = [
+            Message(lead.pk, text, link, f"handover:{handover.pk}:approve:u{lead.pk}")
+            for team in waiting
+            for lead in team.leads.all()
+        ]
+    elif handover.to_employee.user_id:
+        text = (
+            f"{giver} 计划于 {handover.planned_on} 交给您 {handover.count} 条资源，收到后请确认接收"
+        )
+        user = handover.to_employee.user_id
+        messages = [Message(user, text, link, f"handover:{handover.pk}:receive:u{user}")]
+    else:
+        messages = []
+    outbox_enqueue(messages=messages)
 
 
 def handover_approve(*, handover: Handover, by, quietly: bool = False) -> Handover:
@@ -91,6 +124,8 @@ def handover_approve(*, handover: Handover, by, quietly: bool = False) -> Handov
         current.version += 1
         current.save()
     handover.refresh_from_db()
+    if not quietly and handover.status == HandoverStatus.PLANNED:
+        _tell(handover)  # both agreed: now the receiver
     return handover
 
 

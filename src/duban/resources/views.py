@@ -136,6 +136,7 @@ def handover_board(request: HttpRequest) -> HttpResponse:
         "can_plan": request.user.role in PLANNERS,
         "columns": [
             ("late", _("逾期未接收"), "danger"),
+            ("requested", _("调换待同意"), "info"),
             ("planned", _("今日计划"), "secondary"),
             ("sent", _("已交出待接收"), "warning"),
             ("received", _("今日已接收"), "success"),
