@@ -107,15 +107,28 @@ class ListTests(BaseTestCase):
     def test_keyset_pages_without_counting(self):
         url = reverse("resources:resource_list")
         first = self.client.get(url)
-        self.assertEqual(len(first.context["table"].rows), 50)
+        self.assertEqual(len(first.context["rows"]), 50)
         after = first.context["page"].after
         second = self.client.get(url, {"after": after})
-        self.assertEqual(len(second.context["table"].rows), 11)  # 60 + resource_a - 50
+        self.assertEqual(len(second.context["rows"]), 11)  # 60 + resource_a - 50
         self.assertIsNone(second.context["page"].after)
-        shown = {r.record.pk for r in first.context["table"].rows} | {
-            r.record.pk for r in second.context["table"].rows
+        shown = {r.pk for r, _phone in first.context["rows"]} | {
+            r.pk for r, _phone in second.context["rows"]
         }
         self.assertEqual(len(shown), 61)
+
+    def test_a_supervisors_teams_are_paged_each_by_its_index_and_merged_newest_first(self):
+        self.client.force_login(self.supervisor)  # teams A (61 resources) and B (1)
+        Resource.objects.create(phone="13900002222", team=self.team_b, owner=self.worker_b)
+        url = reverse("resources:resource_list")
+        first = self.client.get(url)
+        second = self.client.get(url, {"after": first.context["page"].after})
+        pages = [r.pk for r, _phone in first.context["rows"] + second.context["rows"]]
+        expected = list(
+            Resource.objects.exclude(team=self.team_c).order_by("-pk").values_list("pk", flat=True)
+        )
+        self.assertEqual(pages, expected)
+        self.assertIsNone(second.context["page"].after)
 
     def test_nonsense_paging_and_filters_are_the_first_page(self):
         url = reverse("resources:resource_list")
@@ -131,15 +144,15 @@ class ListTests(BaseTestCase):
 
     def test_a_phone_written_any_way_finds_the_resource(self):
         response = self.client.get(reverse("resources:resource_list"), {"q": "138-1234-5678"})
-        self.assertEqual([r.record for r in response.context["table"].rows], [self.resource_a])
+        self.assertEqual([r for r, _phone in response.context["rows"]], [self.resource_a])
 
     def test_filters_untouched_and_received_week(self):
         url = reverse("resources:resource_list")
         response = self.client.get(url, {"untouched": "true"})
-        self.assertEqual([r.record for r in response.context["table"].rows], [self.resource_a])
+        self.assertEqual([r for r, _phone in response.context["rows"]], [self.resource_a])
         week = dt.date(2026, 11, 30) - dt.timedelta(weeks=4)  # the week of 2026-11-02
         response = self.client.get(url, {"received_week": f"{week}"})
-        self.assertEqual([r.record for r in response.context["table"].rows], [self.resource_a])
+        self.assertEqual([r for r, _phone in response.context["rows"]], [self.resource_a])
 
 
 class HandoverPageTests(BaseTestCase):
@@ -204,4 +217,4 @@ class HandoverPageTests(BaseTestCase):
         )
         listed = self.client.get(chart["links"][0][index])
         row = next(r for r in response.context["rows"] if r.team == self.team_a)
-        self.assertEqual(len(listed.context["table"].rows), row.workable)
+        self.assertEqual(len(listed.context["rows"]), row.workable)

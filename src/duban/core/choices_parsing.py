@@ -45,10 +45,13 @@ def choice_parser(field_path: str, *, default: str, synonyms: dict[str, str]) ->
     FIELDS.add(field_path)
 
     def parse(value) -> str:
+        words = _words(field_path, synonyms)
+        if value.__class__ is str and value in words:  # a code or word as written: most cells
+            return words[value]
         text = parse_text(value)
         if not text:
             return default
-        found = _words(field_path, synonyms).get(_key(text))
+        found = words.get(_key(text))
         if found is None:
             app_label, model, name = field_path.split(".")
             field = apps.get_model(app_label, model)._meta.get_field(name)

@@ -6,6 +6,7 @@ reads the ``size`` rows after the last key shown, by the primary key's index.
 """
 
 from dataclasses import dataclass
+from heapq import nlargest
 
 
 @dataclass
@@ -15,14 +16,24 @@ class KeysetPage:
     first: bool  # whether this is the first page
 
 
-def keyset_page(queryset, after: str | None, size: int = 50) -> KeysetPage:
+def keyset_page(queryset, after: str | None, size: int = 50, split=None) -> KeysetPage:
     """Rows of ``queryset`` newest first (by primary key) after key ``after`` (a page's
-    ``?after=``; anything but a positive number is the first page)."""
+    ``?after=``; anything but a positive number is the first page).
+
+    ``split`` = (field, values): read the page of each value apart and merge them, when an
+    index on (field, id) serves each part at once but no index serves the whole (the rows of
+    a supervisor's dozen teams, newest first across them, which a database would otherwise
+    gather and sort in full)."""
     key = int(after) if after and after.isdigit() and len(after) < 19 else None
     rows = queryset.order_by("-pk")
     if key is not None:
         rows = rows.filter(pk__lt=key)
-    rows = list(rows[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    return KeysetPage(rows, rows[-1].pk if more else None, key is None)
+    if split is None:
+        found = list(rows[: size + 1])
+    else:
+        field, values = split
+        parts = (list(rows.filter(**{field: value})[: size + 1]) for value in values)
+        found = nlargest(size + 1, (row for part in parts for row in part), key=lambda r: r.pk)
+    more = len(found) > size
+    found = found[:size]
+    return KeysetPage(found, found[-1].pk if more else None, key is None)

@@ -61,7 +61,7 @@ class ResourceFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, user, today, settings, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today, self.settings = today, settings
+        self.today, self.settings, self.request_user = today, settings, user
         teams = Team.objects.visible_to(user)
         self.filters["team"].queryset = teams
         self.filters["owner"].queryset = Employee.objects.visible_to(user).select_related("team")
@@ -75,7 +75,8 @@ class ResourceFilterSet(django_filters.FilterSet):
         except ParseError:
             phone = ""
         if phone:
-            return queryset.filter(Q(phone=phone) | Q(phone2=phone))
+            # the second number's index holds only rows that have one: say so, to use it
+            return queryset.filter(Q(phone=phone) | (Q(phone2=phone) & ~Q(phone2="")))
         value = value.strip()
         return queryset.filter(
             Q(contact_name__icontains=value) | Q(company__icontains=value) | Q(number=value)

@@ -6,6 +6,7 @@ out keep what the resource had; a source or category the lists do not have yet i
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
 
 from django.utils import timezone
@@ -63,12 +64,16 @@ DEFAULTS = {  # of a new resource, for a column the sheet leaves out
     "note": "",
 }
 KEPT = [*FIELDS, "source", "category", "pk", "version", "was_owner", "was_status"]
+GRADES = frozenset(Grade.values)
+_MOBILE = re.compile(r"1[3-9]\d{9}").fullmatch
 NAMED = {"source": ("source_id", Source), "category": ("category_id", Category)}
 
 
 def phone(value) -> str:
     """A number in one form; a masked one (138****5678, from an export without full numbers)
     cannot be read back."""
+    if value.__class__ is str and len(value) == 11 and value.isdigit() and _MOBILE(value):
+        return value  # most cells: a mobile written plainly, no call further
     if isinstance(value, str) and "*" in value:
         raise ParseError("号码已脱敏（带 *），无法导入：请使用含完整号码的导出")
     return parse_phone(value)
@@ -76,6 +81,8 @@ def phone(value) -> str:
 
 def grade(value) -> str:
     """A, A类, A级, a级客户 → A."""
+    if value in GRADES:
+        return value
     text = normalize_text(value).strip().upper() if value is not None else ""
     if not text:
         return ""
@@ -85,7 +92,12 @@ def grade(value) -> str:
 
 
 def text(max_length):
-    return lambda value: parse_text(value, max_length=max_length)
+    def parse(value):
+        if value.__class__ is str and len(value) <= max_length and value[:1] != "'":
+            return value.strip()  # most cells: no call further
+        return parse_text(value, max_length=max_length)
+
+    return parse
 
 
 parse_status = choice_parser(
@@ -178,6 +190,7 @@ class ResourceImporter(RowTeams, Importer):
 
     def __init__(self, user, options: dict | None = None):
         self.teams_for(user, options)
+        self.today = timezone.localdate()
         self.named = {
             name: dict(model.objects.values_list("name", "pk"))
             for name, (_f, model) in NAMED.items()
@@ -200,9 +213,8 @@ class ResourceImporter(RowTeams, Importer):
         elif values.get("outcome"):
             values["status"] = ResourceStatus.CLOSED  # a result means the resource is done
         received, worked = values.get("received_on"), values.get("last_worked_on")
-        today = timezone.localdate()
         for field, day in (("received_on", received), ("last_worked_on", worked)):
-            if day is not None and day > today:
+            if day is not None and day > self.today:
                 error(field, f"日期 {day} 晚于今天")
         return errors
 

@@ -1,50 +1,8 @@
-import django_tables2 as tables
-from django.utils.translation import gettext_lazy as _
-
 from duban.core.exporting import ExportColumn
 from duban.core.labels import choice_labels
 from duban.core.parsing import mask_phone
 from duban.resources.models import Resource
 from duban.resources.selectors import MASKED
-
-
-class PhoneColumn(tables.Column):
-    """The number in full or masked, as the page's ``numbers`` rule says for each row."""
-
-    def render(self, value, record, table):
-        return table.numbers.shown(record, self.accessor)
-
-
-class ResourceTable(tables.Table):
-    contact_name = tables.Column(verbose_name=_("联系人"), linkify=True, empty_values=())
-    phone = PhoneColumn(verbose_name=_("电话"))
-    received_on = tables.DateColumn(format="Y-m-d")
-    last_worked_on = tables.DateColumn(format="Y-m-d")
-
-    class Meta:
-        model = Resource
-        fields = [
-            "contact_name",
-            "company",
-            "phone",
-            "source",
-            "category",
-            "grade",
-            "team",
-            "owner",
-            "status",
-            "received_on",
-            "last_worked_on",
-        ]
-        orderable = False  # the list pages by key, newest first (keyset paging)
-        empty_text = _("没有符合条件的资源。")
-
-    def __init__(self, *args, numbers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.numbers = numbers
-
-    def render_contact_name(self, value, record):
-        return value or record.company or record.number or f"#{record.pk}"
 
 
 def unmask(value: str) -> str:

@@ -16,13 +16,14 @@ from duban.core.parsing import mask_phone
 from duban.core.transitions import TransitionError
 from duban.org.choices import Role
 from duban.org.models import Team
+from duban.org.scoping import SEES_ALL
 from duban.resources import selectors, services
 from duban.resources.choices import WORKABLE
 from duban.resources.filters import ResourceFilterSet
 from duban.resources.forms import ArrangementForm, HandoverForm
 from duban.resources.models import Handover, Numbers, Resource, Settings
 from duban.resources.supervised import RESOURCE_TABLE
-from duban.resources.tables import EXPORT_COLUMNS, ResourceTable
+from duban.resources.tables import EXPORT_COLUMNS
 from duban.supervision.models import TableVersion
 
 PAGE = 50
@@ -49,11 +50,10 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     numbers = Numbers(request.user)
     if request.GET.get("export") == "xlsx":
         return _export(request, filterset, numbers, today)
-    page = keyset_page(filterset.qs, request.GET.get("after"), PAGE)
-    table = ResourceTable(page.rows, numbers=numbers)
+    page = keyset_page(filterset.qs, request.GET.get("after"), PAGE, split=_split(filterset))
     context = {
         "filter": filterset,
-        "table": table,
+        "rows": [(resource, numbers.shown(resource)) for resource in page.rows],
         "page": page,
         "can_export": True,
         "can_export_full": numbers.any_full,
@@ -61,6 +61,18 @@ def resource_list(request: HttpRequest) -> HttpResponse:
         "can_plan": request.user.role in PLANNERS,
     }
     return render(request, "resources/resource_list.html", context)
+
+
+def _split(filterset):
+    """Page a supervisor's or lead's teams each by its own index (core.paging), unless the
+    filter already names one team or the user sees every team (the key's index serves)."""
+    user = filterset.request_user
+    if user.role == Role.MEMBER or user.role in SEES_ALL:
+        return None
+    team = filterset.form.cleaned_data.get("team") if filterset.is_valid() else None
+    if team is not None:
+        return None
+    return ("team", list(Team.objects.visible_to(user).values_list("pk", flat=True)))
 
 
 def _export(request, filterset, numbers, today) -> HttpResponse:
