@@ -37,3 +37,21 @@ def keyset_page(queryset, after: str | None, size: int = 50, split=None) -> Keys
     more = len(found) > size
     found = found[:size]
     return KeysetPage(found, found[-1].pk if more else None, key is None)
+
+
+class Capped(list):
+    """The first rows of a list, and whether there are more (without counting them)."""
+
+    more = False
+
+    @property
+    def more_sign(self) -> str:
+        """ "+" after a count that stops at the first rows."""
+        return "+" if self.more else ""
+
+
+def first_rows(queryset, size: int) -> Capped:
+    rows = list(queryset[: size + 1])
+    result = Capped(rows[:size])
+    result.more = len(rows) > size
+    return result

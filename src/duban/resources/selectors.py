@@ -8,12 +8,14 @@ from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Concat
 
 from duban.core import calendar
+from duban.core.paging import first_rows
 from duban.org.choices import EmployeeStatus, TeamKind
 from duban.org.models import Employee, Team
 from duban.resources.choices import OPEN_HANDOVER, WORKABLE, HandoverStatus
 from duban.resources.models import CoverDay, Handover, Numbers, Resource, Settings
 
 ON_DUTY = [EmployeeStatus.PROBATION, EmployeeStatus.ACTIVE]
+BOARD_ROWS = 30  # per column of the hand-over board; a team's own board shows the rest
 MASKED = "\x00"  # marks a number the reader may not see in full (tables.unmask masks it)
 
 
@@ -236,26 +238,32 @@ def handover_board(user, *, today: dt.date, team=None) -> dict[str, list[Handove
     yesterday = calendar.previous_workday(today)
     waiting = rows.filter(status__in=OPEN_HANDOVER)
     return {
-        "requested": list(
+        "requested": first_rows(
             waiting.filter(status=HandoverStatus.REQUESTED, planned_on__gte=yesterday).order_by(
                 "planned_on", "pk"
-            )
+            ),
+            BOARD_ROWS,
         ),
-        "late": list(waiting.filter(planned_on__lt=yesterday).order_by("planned_on", "pk")),
-        "planned": list(
+        "late": first_rows(
+            waiting.filter(planned_on__lt=yesterday).order_by("planned_on", "pk"), BOARD_ROWS
+        ),
+        "planned": first_rows(
             waiting.filter(status=HandoverStatus.PLANNED)
             .filter(planned_on__gte=yesterday, planned_on__lte=today)
-            .order_by("planned_on", "pk")
+            .order_by("planned_on", "pk"),
+            BOARD_ROWS,
         ),
-        "sent": list(
+        "sent": first_rows(
             waiting.filter(status=HandoverStatus.SENT, planned_on__gte=yesterday).order_by(
                 "sent_at", "pk"
-            )
+            ),
+            BOARD_ROWS,
         ),
-        "received": list(
+        "received": first_rows(
             rows.filter(status=HandoverStatus.RECEIVED, received_at__date=today).order_by(
                 "-received_at"
-            )
+            ),
+            BOARD_ROWS,
         ),
     }
 

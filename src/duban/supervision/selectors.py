@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q
 
 from duban.core import calendar
+from duban.core.paging import Capped, first_rows
 from duban.org.models import Team
 from duban.supervision.choices import (
     LIVE_PLAN_STATUSES,
@@ -43,22 +44,8 @@ TODO_DAYS_AHEAD = 2
 LIST_LIMIT = 50
 
 
-class Capped(list):
-    """The first rows of a list, and whether there are more (without counting them)."""
-
-    more = False
-
-    @property
-    def more_sign(self) -> str:
-        """ "+" after a count that stops at the first rows."""
-        return "+" if self.more else ""
-
-
 def capped(queryset) -> Capped:
-    rows = list(queryset[: AGENDA_ROWS + 1])
-    result = Capped(rows[:AGENDA_ROWS])
-    result.more = len(rows) > AGENDA_ROWS
-    return result
+    return first_rows(queryset, AGENDA_ROWS)
 
 
 def agenda(user, today: dt.date, line=None) -> dict:
