@@ -47,6 +47,7 @@ def is_announced(year: int) -> bool:
     return has_official_data(year) or year in holidays.China().special_public_holidays
 
 
+@lru_cache(maxsize=8192)
 def _default_is_workday(day: dt.date) -> bool:
     if has_official_data(day.year):
         return chinese_calendar.is_workday(day)

@@ -32,8 +32,10 @@ def keyset_page(queryset, after: str | None, size: int = 50, split=None) -> Keys
         found = list(rows[: size + 1])
     else:
         field, values = split
-        parts = (list(rows.filter(**{field: value})[: size + 1]) for value in values)
-        found = nlargest(size + 1, (row for part in parts for row in part), key=lambda r: r.pk)
+        keys = rows.values_list("pk", flat=True)
+        parts = (list(keys.filter(**{field: value})[: size + 1]) for value in values)
+        chosen = nlargest(size + 1, (pk for part in parts for pk in part))
+        found = list(rows.filter(pk__in=chosen)) if chosen else []
     more = len(found) > size
     found = found[:size]
     return KeysetPage(found, found[-1].pk if more else None, key is None)

@@ -100,7 +100,7 @@ def cover(teams, *, today: dt.date, settings: Settings | None = None) -> list[Co
         .filter(team__in=ids)
         .order_by()
         .values("team")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("team", "n")
     )
     duty = {
@@ -169,7 +169,7 @@ def cover_people(team: Team, *, today: dt.date, settings: Settings | None = None
         .filter(team=team)
         .order_by()
         .values("owner")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("owner", "n")
     )
     people = list(Employee.objects.filter(team=team, status__in=ON_DUTY).order_by("name"))

@@ -69,8 +69,8 @@ def _split(filterset):
     user = filterset.request_user
     if user.role == Role.MEMBER or user.role in SEES_ALL:
         return None
-    team = filterset.form.cleaned_data.get("team") if filterset.is_valid() else None
-    if team is not None:
+    cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+    if cleaned.get("team") is not None or cleaned.get("q"):
         return None
     return ("team", list(Team.objects.visible_to(user).values_list("pk", flat=True)))
 
