@@ -16,7 +16,7 @@ from duban.resources.models import CoverDay, Handover, Numbers, Resource, Settin
 
 ON_DUTY = [EmployeeStatus.PROBATION, EmployeeStatus.ACTIVE]
 BOARD_ROWS = 30  # per column of the hand-over board; a team's own board shows the rest
-MASKED = "\x00"  # marks a number the reader may not see in full (tables.unmask masks it)
+MASKED = "*"  # marks a number the reader may not see in full (a stored number never starts so)
 
 
 def resources_for(user):
@@ -204,10 +204,14 @@ def calling_teams():
 def cover_record(today: dt.date) -> int:
     """Record every calling team's cover for ``today`` (one row per team, kept if re-run)."""
     rows = cover(calling_teams(), today=today)
-    CoverDay.objects.filter(day=today).delete()
-    CoverDay.objects.bulk_create(
-        CoverDay(team=row.team, day=today, workable=row.workable, capacity=row.capacity)
-        for row in rows
+    CoverDay.objects.bulk_create(  # an upsert: two ticks at once both write, neither fails
+        [
+            CoverDay(team=row.team, day=today, workable=row.workable, capacity=row.capacity)
+            for row in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["team", "day"],
+        update_fields=["workable", "capacity"],
     )
     return len(rows)
 

@@ -328,6 +328,8 @@ def _sync_items(signals: dict[str, Signal]) -> None:
             item.risk_id, item.position = risk_id, position
             new_items.append(item)
     with transaction.atomic():
+        # a tick running at once waits here, then replaces these items with its own
+        list(Risk.objects.select_for_update().filter(pk__in=changed).order_by("pk").values("pk"))
         RiskItem.objects.filter(risk__in=changed).delete()
         RiskItem.objects.bulk_create(new_items, batch_size=1000)
 
