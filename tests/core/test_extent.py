@@ -124,6 +124,12 @@ class HostileSheetTests(SimpleTestCase):
         data = with_sheet_xml(workbook(), sheet)
         self.assertEqual(extent.of_file(data, ".xlsx"), Extent(9, 4))
 
+    def test_a_row_position_that_is_no_number_is_counted_tag_by_tag_not_a_crash(self):
+        sheet = b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="x"><c r="C2">'
+        sheet += b"<v>2</v></c></row></sheetData>"
+        data = with_sheet_xml(workbook(), sheet)
+        self.assertEqual(extent.of_file(data, ".xlsx"), Extent(2, 3))
+
     @override_settings(IMPORT_MAX_ROWS=3)
     def test_the_limits_are_settings(self):
         with self.assertRaises(TabularError) as caught:

@@ -41,17 +41,35 @@ def insert_rows(model, fields: list[str], rows: Iterable[tuple], *, order=None) 
 def update_rows(model, fields: list[str], rows: Iterable[tuple]) -> int:
     """UPDATE rows by primary key: each tuple holds the values of ``fields``, then the key.
 
-    One prepared statement run with executemany (psycopg pipelines it on PostgreSQL):
     ``bulk_update`` writes a CASE over the whole batch for every field, which the database
     evaluates for every row, so its time grows with the square of the batch — minutes for
-    20,000 changed rows on PostgreSQL.
+    20,000 changed rows on PostgreSQL. Here SQLite runs one prepared statement with
+    executemany; PostgreSQL takes the rows by COPY into a temporary table and updates from it
+    in one statement, a third of the time of 30,000 pipelined statements.
     """
     concrete = [model._meta.get_field(name) for name in fields]
     qn = connection.ops.quote_name
+    table, key = qn(model._meta.db_table), qn(model._meta.pk.column)
+    if connection.vendor == "postgresql":
+        return _update_from_copy(table, key, [qn(field.column) for field in concrete], rows)
     sets = ", ".join(f"{qn(field.column)} = %s" for field in concrete)
-    key = qn(model._meta.pk.column)
-    sql = f"UPDATE {qn(model._meta.db_table)} SET {sets} WHERE {key} = %s"
+    sql = f"UPDATE {table} SET {sets} WHERE {key} = %s"
     return _executemany(sql, concrete, rows)
+
+
+def _update_from_copy(table: str, key: str, columns: list[str], rows) -> int:
+    temp = "duban_rows_to_update"  # the session's own; dropped when done, or with a rollback
+    listed = ", ".join([*columns, key])
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT {listed} FROM {table} LIMIT 0")
+        count = _copy(temp, listed, rows)
+        sets = ", ".join(f"{column} = new.{column}" for column in columns)
+        cursor.execute(
+            f"UPDATE {table} SET {sets} FROM {temp} AS new WHERE {table}.{key} = new.{key}"
+        )
+        cursor.execute(f"DROP TABLE {temp}")
+    return count
 
 
 def batches(items: Iterable) -> Iterator[list]:

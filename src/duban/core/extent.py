@@ -127,7 +127,10 @@ def _xlsx_extent(xml: bytes) -> Extent:
     last = xml.rfind(b'<row r="')
     if last < 0:
         return Extent(0, 0)
-    rows = int(_ROW_NUMBER.match(xml, last)[1])
+    number = _ROW_NUMBER.match(xml, last)
+    if number is None:  # <row r="x">: no position a reader would take as it says
+        return _xlsx_extent_slowly(xml)
+    rows = int(number[1])
     first_rows = xml[: _nth(xml, b"</row>", FIRST_ROWS)]
     columns = max(map(_column_number, _CELL_LETTERS.findall(first_rows + xml[last:])), default=0)
     beyond = re.compile(

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duban.core.bulk import BATCH, batches, one_parameter
+from duban.core.bulk import batches, insert_rows, one_parameter
 
 HIDDEN_FIELDS = ["version"]
 EMPTY = _("空")  # a value removed or not yet given (a dash reads like 一)
@@ -66,38 +66,66 @@ def _reason(reason: str | None) -> str:
 # An import writes its new rows with COPY or one INSERT, without a history entry each (that
 # would double its cost). Before such a row is first changed, by a later import or on a page,
 # its state as it stands becomes its first entry, so the change shows what it changed; the
-# model's ``history_origins(rows)`` may say who wrote each row and when (its import).
+# model's ``history_origins(batch_ids)`` may say who wrote each row and when (its import).
 
 
 def keep_baselines(model, pks) -> None:
     """Give each of these rows that has no history an entry of its current state."""
     key = model._meta.pk.attname
+    tracked = _tracked(model)
+    # a model whose rows note their import (core.models.ImportedRows) says who wrote them when
+    origin = ["batch_id"] if hasattr(model, "history_origins") else []
     for chunk in batches(pks):
         kept = model.history.filter(**{f"{key}__in": one_parameter(chunk)})
         kept = set(kept.values_list(key, flat=True).distinct())
         bare = [pk for pk in chunk if pk not in kept]
         if not bare:
             continue
-        rows = list(model._default_manager.filter(pk__in=one_parameter(bare)))
-        origins = model.history_origins(rows) if hasattr(model, "history_origins") else {}
-        now = timezone.now()
-        for row in rows:
-            when, who, reason = origins.get(row.pk) or (None, None, "")
-            row._history_date, row._history_user, row._change_reason = when or now, who, reason
-        model.history.bulk_history_create(rows, batch_size=BATCH)
+        rows = list(_values(model, tracked, bare, origin))
+        origins = {}
+        if origin:
+            origins = model.history_origins({row[-1] for row in rows} - {None})
+        now, nobody = timezone.now(), (None, "", None)
+
+        def stamp(row, origins=origins, now=now, nobody=nobody):
+            when, reason, who = origins.get(row[-1], nobody) if origins else nobody
+            return (when or now, reason, "+", who)
+
+        _insert_history(model, tracked, rows, stamp)
 
 
 def record_bulk_changes(model, pks, *, user, reason: str) -> None:
     """An entry for each of these rows as a bulk update left them (bulk_update records none)."""
+    tracked, stamp = _tracked(model), (timezone.now(), reason, "~", user.pk if user else None)
     for chunk in batches(pks):
-        rows = model._default_manager.filter(pk__in=one_parameter(chunk))
-        model.history.bulk_history_create(
-            list(rows),
-            batch_size=BATCH,
-            update=True,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        _insert_history(model, tracked, _values(model, tracked, chunk), lambda row: stamp)
+
+
+def _tracked(model) -> list[str]:
+    """The fields a history entry copies from its row."""
+    fields = model.history.model._meta.concrete_fields
+    return [field.name for field in fields if not field.name.startswith("history_")]
+
+
+def _values(model, tracked, pks, extra=()):
+    """The rows ``pks`` as tuples of the ``tracked`` fields, then the ``extra`` ones."""
+    history = model.history.model
+    columns = [history._meta.get_field(name).attname for name in tracked]
+    rows = model._default_manager.filter(pk__in=one_parameter(pks))
+    return rows.values_list(*columns, *extra)
+
+
+def _insert_history(model, tracked, rows, stamp) -> None:
+    """An entry of each row (a tuple of the ``tracked`` fields) written by insert_rows (COPY
+    on PostgreSQL): simple-history's bulk_history_create builds a model instance and an
+    INSERT of every entry, most of the time of a large import's history. ``stamp(row)``
+    gives the entry's date, change reason, type and user id."""
+    width = len(tracked)
+    insert_rows(
+        model.history.model,
+        [*tracked, "history_date", "history_change_reason", "history_type", "history_user"],
+        ((*row[:width], *stamp(row)) for row in rows),
+    )
 
 
 def keep_baseline_before_save(sender, instance, raw=False, **kwargs) -> None:

@@ -26,6 +26,12 @@ from duban.core.tabular import Table, TabularError, header_key, read_table
 
 IGNORE = ""  # a mapping value: the column is not imported
 ENCODE_CHUNK = 5000
+# A column's cells repeat (statuses, sources, people, dates): each distinct cell of these
+# types is parsed once per file, up to MEMO of them per column. Not numbers: 1, 1.0 and True
+# are one key to a dict but not one cell.
+MEMO = 20000
+MEMO_TYPES = frozenset({str, dt.date, dt.datetime, type(None)})
+_MISS = object()
 
 
 @dataclass(frozen=True)
@@ -352,7 +358,7 @@ class Importer:
         )
         columns = {column.field: column for column in self.columns}
         specs = [
-            (index, name, columns[name].parse, columns[name].required)
+            (index, name, columns[name].parse, columns[name].required, {})
             for index, name in mapping.items()
         ]
         indexes = {name: index for index, name in mapping.items()}
@@ -394,13 +400,18 @@ class Importer:
     @staticmethod
     def _parse(line, cells, specs, indexes, labels) -> tuple[Row, list[RowError]]:
         values, errors, width = {}, [], len(cells)
-        for index, name, parse, required in specs:
+        for index, name, parse, required, memo in specs:
             raw = cells[index] if index < width else None
-            try:
-                value = parse(raw)
-            except ParseError as exc:
-                errors.append(RowError(line, labels[name], _text(raw), exc.reason))
-                continue
+            keyed = raw.__class__ in MEMO_TYPES
+            value = memo.get(raw, _MISS) if keyed else _MISS
+            if value is _MISS:
+                try:
+                    value = parse(raw)  # a parser is a function of the cell alone
+                except ParseError as exc:
+                    errors.append(RowError(line, labels[name], _text(raw), exc.reason))
+                    continue
+                if keyed and len(memo) < MEMO:
+                    memo[raw] = value
             if required and (value is None or value == ""):
                 errors.append(RowError(line, labels[name], _text(raw), "必填，不能为空"))
             values[name] = value

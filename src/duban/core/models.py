@@ -128,18 +128,14 @@ class ImportedRows(models.Model):
         abstract = True
 
     @classmethod
-    def history_origins(cls, rows) -> dict:
-        """Who wrote each row as it stands, and when: the import it came with, if any
-        (duban.core.history.keep_baselines)."""
+    def history_origins(cls, batch_ids) -> dict:
+        """Who wrote rows as they stand, and when: batch id -> (committed at, change reason,
+        user id) of the imports ``batch_ids`` (duban.core.history.keep_baselines)."""
         from duban.core.history import import_reason
 
-        batches = ImportBatch.objects.select_related("uploaded_by").in_bulk(
-            {row.batch_id for row in rows} - {None}
-        )
         return {
-            row.pk: (batch.committed_at, batch.uploaded_by, import_reason(batch))
-            for row in rows
-            if (batch := batches.get(row.batch_id)) is not None
+            batch.pk: (batch.committed_at, import_reason(batch), batch.uploaded_by_id)
+            for batch in ImportBatch.objects.filter(pk__in=batch_ids)
         }
 
 

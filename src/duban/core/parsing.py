@@ -156,7 +156,7 @@ def parse_phone(value) -> str:
         value = int(value)  # a number Excel kept as 13812345678.0
     text = normalize_text(value)
     extension = ""
-    if found := _EXTENSION.search(text):
+    if not text.isdigit() and (found := _EXTENSION.search(text)):
         extension, text = found[1], text[: found.start()]
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]  # a number a CSV export wrote as 13812345678.0
@@ -183,6 +183,8 @@ def mask_phone(phone: str) -> str:
     """A phone number as people without the right to it see it: 138****5678, 010-****5678."""
     if not phone:
         return ""
+    if len(phone) == 11 and phone.isdigit():  # a mobile: most numbers
+        return f"{phone[:3]}****{phone[7:]}"
     if sum(c.isdigit() for c in phone) < 7:  # not a number (a history's "空"), or too short
         return phone if not any(c.isdigit() for c in phone) else "****"
     if "-" in phone:

@@ -16,11 +16,19 @@ class Roster:
         rows = Employee.objects.current().values_list("name", "pk", "team_id")
         for name, pk, team_id in rows:
             self.people[name.strip()].append((pk, team_id))
+        self._found = {}  # (name, team id) -> what find said: a table names few people often
 
     def find(self, name: str, team: Team | None = None) -> tuple[int | None, Team | None, str]:
         """(employee id, their team, "") for ``name``, or (None, None, why not) in Chinese.
         Where two people share a name, the one in ``team``, or the only one in a team the
         user may write to."""
+        key = (name, team.pk if team is not None else None)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._find(name, team)
+        return found
+
+    def _find(self, name: str, team: Team | None) -> tuple[int | None, Team | None, str]:
         found = self.people.get(name.strip(), [])
         if team is not None:
             found = [(pk, team_id) for pk, team_id in found if team_id == team.pk] or found

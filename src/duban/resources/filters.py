@@ -75,8 +75,10 @@ class ResourceFilterSet(django_filters.FilterSet):
         except ParseError:
             phone = ""
         if phone:
-            # the second number's index holds only rows that have one: say so, to use it
-            return queryset.filter(Q(phone=phone) | (Q(phone2=phone) & ~Q(phone2="")))
+            # both numbers' indexes hold only rows that have one: say so, for SQLite to use them
+            return queryset.filter(
+                (Q(phone=phone) & ~Q(phone="")) | (Q(phone2=phone) & ~Q(phone2=""))
+            )
         value = value.strip()
         return queryset.filter(
             Q(contact_name__icontains=value) | Q(company__icontains=value) | Q(number=value)
