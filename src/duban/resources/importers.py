@@ -246,7 +246,7 @@ class ResourceImporter(RowTeams, Importer):
         for start in range(0, len(rows), CHUNK):
             progress("compare", start, len(rows))
             chunk = rows[start : start + CHUNK]
-            by_number, by_phone = self._existing(chunk)
+            by_number, by_phone, holders = self._existing(chunk)
             for row in chunk:
                 values = row.values
                 team_id = values["team_id"]
@@ -272,7 +272,8 @@ class ResourceImporter(RowTeams, Importer):
                         )
                     )
                     continue
-                if old is None and values["phone"] in by_phone.get(("other", team_id), ()):
+                held_by = holders.get(values["phone"])
+                if old is None and held_by and (len(held_by) > 1 or team_id not in held_by):
                     others += 1
                 for field in FIELDS:
                     if field not in values:
@@ -302,24 +303,22 @@ class ResourceImporter(RowTeams, Importer):
         return [f for f in FIELDS if f in named or old[f] != values[f]]
 
     def _existing(self, chunk):
-        """The resources the chunk's rows may be: by (team, number) and by (team, phone); a
-        phone another team holds is noted under ("other", team) without the record."""
+        """The resources the chunk's rows may be: by (team, number) and by (team, phone); and
+        the teams that hold each phone (which a row of another team may be told, not whose)."""
         numbers = [row.values["number"] for row in chunk if row.values.get("number")]
         phones = [row.values["phone"] for row in chunk]
         fields = ["pk", "version", *FIELDS]
-        by_number, by_phone = {}, defaultdict(set)
+        by_number, by_phone, holders = {}, {}, defaultdict(set)
         if numbers:
             teams = sorted({row.values["team_id"] for row in chunk})
             found_rows = Resource.objects.filter(team__in=teams, number__in=one_parameter(numbers))
             for found in found_rows.values(*fields):
                 by_number[(found["team_id"], found["number"])] = found
-        teams = {row.values["team_id"] for row in chunk}
         found_rows = Resource.objects.filter(~Q(phone=""), phone__in=one_parameter(phones))
         for found in found_rows.values(*fields):
             by_phone[(found["team_id"], found["phone"])] = found
-            for team in teams - {found["team_id"]}:
-                by_phone[("other", team)].add(found["phone"])
-        return by_number, by_phone
+            holders[found["phone"]].add(found["team_id"])
+        return by_number, by_phone, holders
 
     def refusal(self, preview: Preview) -> str:
         stale = []
