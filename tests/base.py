@@ -52,7 +52,25 @@ def make_cast() -> SimpleNamespace:
     add_supervision(c)
     add_receivables(c)
     add_resources(c)
+    add_people(c)
     return c
+
+
+def add_people(c: SimpleNamespace) -> None:
+    """A product training of team A that 小祁 attended (a result still to record)."""
+    import datetime as dt
+
+    from duban.people.models import Training, TrainingResult
+
+    c.training_a = Training.objects.create(
+        team=c.team_a,
+        topic="产品知识",
+        kind="product",
+        held_on=dt.date(2026, 11, 10),
+        trainer="维盛",
+        lead=c.lead_a,
+    )
+    TrainingResult.objects.create(training=c.training_a, employee=c.worker_a)
 
 
 def add_resources(c: SimpleNamespace) -> None:

@@ -2,7 +2,7 @@ import datetime as dt
 
 import factory
 
-from duban.org.choices import EmployeeStatus, Role, TeamKind
+from duban.org.choices import EmployeeStatus, Role, TeamKind, post_of
 from duban.org.models import BusinessLine, Employee, Team, User
 
 
@@ -40,6 +40,7 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"员工{n}")
     team = factory.SubFactory(TeamFactory)
     position = "电话销售"
+    post = factory.LazyAttribute(lambda employee: post_of(employee.position))
     status = EmployeeStatus.ACTIVE
     hire_date = dt.date(2025, 3, 1)
     daily_capacity = 100

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "duban.supervision",
     "duban.partners",
     "duban.resources",
+    "duban.people",
     "duban.receivables",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("supervision/", include("duban.supervision.urls")),
     path("partners/", include("duban.partners.urls")),
     path("resources/", include("duban.resources.urls")),
+    path("people/", include("duban.people.urls")),
     path("receivables/", include("duban.receivables.urls")),
     path("admin/", admin.site.urls),
 ]

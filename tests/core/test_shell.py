@@ -53,6 +53,7 @@ class ShellTests(BaseTestCase):
                 "/supervision/rules/",
                 "/supervision/calendar/",
                 "/resources/",
+                "/people/",
                 "/receivables/",
                 "/partners/",
                 "/org/teams/",
@@ -63,7 +64,8 @@ class ShellTests(BaseTestCase):
         self.client.force_login(self.member_a)
         nav = [i["url"] for i in self.client.get(reverse("home")).context["nav_items"]]
         self.assertEqual(
-            nav, ["/supervision/matters/", "/resources/", "/org/teams/", "/org/employees/"]
+            nav,
+            ["/supervision/matters/", "/resources/", "/people/", "/org/teams/", "/org/employees/"],
         )
 
     def test_admins_see_the_admin_link(self):

@@ -13,6 +13,7 @@ def form_data(employee, **changes):
         "name": employee.name,
         "team": employee.team_id,
         "position": employee.position,
+        "post": employee.post,
         "status": employee.status,
         "hire_date": employee.hire_date.isoformat(),
         "leave_date": "",

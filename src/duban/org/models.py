@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from duban.core.models import VersionedModel
-from duban.org.choices import EmployeeStatus, Role, TeamKind
+from duban.org.choices import EmployeeStatus, Post, Role, TeamKind
 from duban.org.scoping import SEES_ALL, scope
 
 EDITORS = {Role.ADMIN, Role.SUPERVISOR, Role.LEAD}
@@ -151,6 +151,13 @@ class Employee(VersionedModel):
         Team, verbose_name=_("团队"), on_delete=models.PROTECT, related_name="employees"
     )
     position = models.CharField(_("岗位"), max_length=50, blank=True)
+    post = models.CharField(
+        _("岗位类别"),
+        max_length=10,
+        choices=Post,
+        default=Post.JUNIOR,
+        help_text=_("编制按岗位类别统计：主管、资深、普通、内勤、实习/新人"),
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=EmployeeStatus, default=EmployeeStatus.ACTIVE
     )

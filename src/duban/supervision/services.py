@@ -273,6 +273,29 @@ def plan_demand_auto(*, risk: Risk, today: dt.date) -> Plan | None:
         return None
 
 
+def plan_demand_on_event(
+    *, area, team, lead, subject, title: str, request: str, rule: str, today: dt.date, lands_within
+) -> Matter:
+    """The system's own 倒逼 on an event an area records (a staff change, say): a matter about
+    ``subject`` owned by ``lead``, with a plan demanded from them within the area's submit days
+    (AreaPolicy.submit_within); the matter is due ``lands_within`` working days later. The
+    area keeps the matter, so as to demand once per event."""
+    submit_by = calendar.add_workdays(today, AreaPolicy.for_area(area).submit_within)
+    with transaction.atomic():
+        matter = Matter(
+            title=title[:200],
+            description=request,
+            area=area,
+            team=team,
+            owner=lead,
+            deadline=calendar.add_workdays(submit_by, lands_within),
+        )
+        matter.set_subject(subject)
+        matter.save()
+        _demand(matter, lead=lead, submit_by=submit_by, request=request, auto_rule=rule)
+    return matter
+
+
 def responsible_lead(risk: Risk):
     """The lead who answers a risk: the one it names, else the first lead of its team."""
     if risk.lead_id:
