@@ -10,7 +10,7 @@ from functools import lru_cache
 from django.contrib.auth.hashers import make_password
 
 from duban.core.demo import DEMO_PASSWORD, DemoCompany
-from duban.org.choices import EmployeeStatus, Role, TeamKind
+from duban.org.choices import EmployeeStatus, Role, TeamKind, post_of
 from duban.org.models import BusinessLine, Employee, Team, User
 
 # (role, username): the logins printed at the end of `duban demo`
@@ -77,7 +77,9 @@ def _employee(company: DemoCompany, team: Team, name: str, position: str, **extr
         "phone": f"138{rng.randint(10000000, 99999999)}",
     }
     fields.update(extra)
-    return Employee.objects.create(name=name, team=team, position=position, **fields)
+    return Employee.objects.create(
+        name=name, team=team, position=position, post=post_of(position), **fields
+    )
 
 
 def build(company: DemoCompany) -> None:

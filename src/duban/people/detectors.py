@@ -4,6 +4,7 @@ notes for the loop."""
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from duban.core import calendar
@@ -19,6 +20,12 @@ from duban.supervision.registry import Signal, SignalItem, detector, message, pe
 CHANGES_FOLLOWED = 60  # days a change's plans are watched for
 MONTH_END_DAYS = 3  # the last working days of a month on which talks still due are shown
 LEFT_AFTER_CONCERN = 30  # days: a leave so soon after a concern is an attrition signal
+
+
+def _msgid(label) -> str:
+    """A choice's label as its message id (the reader's language comes at display)."""
+    with translation.override(None):
+        return str(label)
 
 
 def _teams():
@@ -54,7 +61,7 @@ def short_of_plan(today: dt.date):
         gaps = [
             message(
                 gettext_noop("%(post)s：编制 %(plan)d，实有 %(actual)d"),
-                post=label,
+                _post=_msgid(label),
                 plan=row.plan[post],
                 actual=row.actual[post],
             )
@@ -109,10 +116,10 @@ def change_without_plan(today: dt.date):
             if plan is not None:
                 label = message(
                     gettext_noop(
-                        "%(who)s %(what)s（%(day)s）：%(_plan)s 应于 %(due)s 提交，尚未提交"
+                        "%(who)s %(what)s（%(day)s）：%(plan)s 应于 %(due)s 提交，尚未提交"
                     ),
                     who=change.employee.name,
-                    what=change.get_kind_display(),
+                    _what=_msgid(change.get_kind_display()),
                     day=f"{change.date}",
                     _plan=name,
                     due=f"{plan.submit_by}",
@@ -120,14 +127,15 @@ def change_without_plan(today: dt.date):
                 url = plan.get_absolute_url()
             else:
                 label = message(
-                    gettext_noop("%(who)s %(what)s（%(day)s）：团队没有主管，%(_plan)s 无人提交"),
+                    gettext_noop("%(who)s %(what)s（%(day)s）：团队没有主管，%(plan)s 无人提交"),
                     who=change.employee.name,
-                    what=change.get_kind_display(),
+                    _what=_msgid(change.get_kind_display()),
                     day=f"{change.date}",
                     _plan=name,
                 )
                 url = change.get_absolute_url()
-            items.append((change.team, SignalItem(label, RiskLevel.RED, change, url)))
+            # yellow: the plan's own escalation chases the lead; this shows it by team
+            items.append((change.team, SignalItem(label, RiskLevel.YELLOW, change, url)))
     yield from per_team(
         items,
         key="hr-change-no-plan",

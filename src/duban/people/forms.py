@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from duban.core.forms import DATE
 from duban.org.choices import EmployeeStatus, Post
@@ -188,7 +189,11 @@ class ResultForm(forms.Form):
         label=_("是否通过"),
         required=False,
         widget=forms.Select(
-            choices=[("unknown", "—"), ("true", _("通过")), ("false", _("未通过"))]
+            choices=[
+                ("unknown", "—"),
+                ("true", pgettext_lazy("training", "通过")),
+                ("false", _("未通过")),
+            ]
         ),
     )
     uptake = forms.TypedChoiceField(
