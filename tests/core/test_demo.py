@@ -146,6 +146,33 @@ class DemoCompanyTests(TestCase):
         self.assertTrue(risk.plans.exists())  # a supply plan demanded (倒逼)
         self.assertTrue(Risk.objects.filter(source="res_handover_unreceived").exists())
 
+    # --- people (issue 12) -------------------------------------------------------------------
+
+    def test_a_month_of_staff_changes_trainings_talks_and_their_risks(self):
+        from duban.people.models import StaffChange, Training
+
+        kinds = sorted(StaffChange.objects.values_list("kind", flat=True))
+        self.assertEqual(kinds, ["join", "join", "leave", "transfer"])
+        for change in StaffChange.objects.all():
+            self.assertTrue(Plan.objects.filter(matter=change.staffing_matter).exists())
+        retrained = Training.objects.filter(retrainings__isnull=False).get()
+        self.assertEqual(retrained.team.name, "电销三组")
+        live = {
+            risk.source: risk
+            for risk in Risk.objects.filter(area="people", resolved_on=None)
+            if risk.source != "manual"
+        }
+        failed = Risk.objects.get(source="hr_pass_rate_low", resolved_on=None)
+        self.assertEqual(failed.team.name, "电销五组")
+        self.assertTrue(failed.plans.exists())  # a re-training plan demanded (倒逼)
+        self.assertEqual(live["hr_short_of_plan"].team.name, "电销二组")
+        self.assertIn("hr_relations", live)
+        self.assertIn("hr_cost_over_budget", live)
+        behind = Risk.objects.filter(source="hr_talks_missing", level="red", resolved_on=None)
+        self.assertEqual([risk.team.name for risk in behind], ["电销四组"])
+        late = Risk.objects.filter(source="hr_best_employee_late", resolved_on=None)
+        self.assertEqual([risk.team.name for risk in late], ["电销五组"])
+
 
 def describe() -> list:
     return [

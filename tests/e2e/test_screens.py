@@ -45,6 +45,13 @@ class ScreenTests(BrowserTestCase):
                 c.handover_a.get_absolute_url(),
                 reverse("resources:cover") + f"?team={c.team_a.pk}",
                 reverse("resources:version_list"),
+                reverse("people:structure"),
+                reverse("people:structure") + f"?team={c.team_a.pk}",
+                reverse("people:change_list"),
+                reverse("people:training_list") + "?month=2026-11",
+                c.training_a.get_absolute_url(),
+                reverse("people:talks"),
+                reverse("people:employee", args=[c.member_a_employee.pk]),
             ],
             "weisheng": [
                 reverse("resources:resource_list"),
@@ -54,6 +61,11 @@ class ScreenTests(BrowserTestCase):
                 reverse("supervision:plan_submit", args=[c.plan_a.pk]),
                 reverse("receivables:import"),
                 c.customer_a.get_absolute_url(),
+                reverse("people:change_new"),
+                reverse("people:training_new"),
+                c.training_a.get_absolute_url(),
+                reverse("people:talk_new"),
+                reverse("people:best_new"),
             ],
             "hengzhou": [
                 reverse("home"),
@@ -61,6 +73,7 @@ class ScreenTests(BrowserTestCase):
                 reverse("resources:resource_list"),
                 reverse("resources:to_confirm"),
                 c.handover_a.get_absolute_url(),
+                reverse("people:employee", args=[c.member_a_employee.pk]),
             ],
         }
 
