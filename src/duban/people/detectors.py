@@ -48,8 +48,8 @@ def short_of_plan(today: dt.date):
     ]
     short = {team.pk: True for team in teams}
     last = {}
-    for day in days:
-        for row in selectors.structure(teams, day):
+    for day, rows in selectors.structure_on(teams, days).items():
+        for row in rows:
             if row.gap is None or -row.gap <= settings.short_by:
                 short[row.team.pk] = False
             elif day == today:

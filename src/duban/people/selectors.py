@@ -55,23 +55,37 @@ class Placement:
 def placements(team_ids, on: dt.date) -> list[Placement]:
     """Everyone on the books of these teams on day ``on`` (joined by then, not yet left),
     read from the employees as they are now with the changes after ``on`` undone."""
-    team_ids = set(team_ids)
+    return placements_on(team_ids, [on])[on]
+
+
+def placements_on(team_ids, days) -> dict[dt.date, list[Placement]]:
+    """``placements`` for each of ``days``, from one read of the employees and their changes."""
+    team_ids, days = set(team_ids), sorted(set(days))
     touched = StaffChange.objects.filter(Q(team__in=team_ids) | Q(from_team__in=team_ids))
-    people = Employee.objects.filter(
-        Q(team__in=team_ids) | Q(pk__in=touched.values("employee"))
-    ).only("pk", "name", "team_id", "post", "status", "hire_date", "leave_date")
+    people = list(
+        Employee.objects.filter(Q(team__in=team_ids) | Q(pk__in=touched.values("employee"))).only(
+            "pk", "name", "team_id", "post", "status", "hire_date", "leave_date"
+        )
+    )
     later = defaultdict(list)
-    rows = StaffChange.objects.filter(employee__in=people, date__gt=on).order_by("-date", "-pk")
-    for change in rows:
+    rows = StaffChange.objects.filter(employee__in=[p.pk for p in people], date__gt=days[0])
+    for change in rows.order_by("-date", "-pk"):
         later[change.employee_id].append(change)
-    found = []
-    for employee in people:
-        if employee.hire_date > on or (employee.leave_date and employee.leave_date <= on):
-            continue
+    return {
+        day: [p for p in map(_placed(later, day), people) if p and p.team_id in team_ids]
+        for day in days
+    }
+
+
+def _placed(later, day):
+    def placed(employee) -> Placement | None:
+        if employee.hire_date > day or (employee.leave_date and employee.leave_date <= day):
+            return None
         team_id, post = employee.team_id, employee.post
         on_leave = employee.status == EmployeeStatus.ON_LEAVE
-        joined_later = False
-        for change in later[employee.pk]:  # newest first: undone one by one
+        for change in later[employee.pk]:  # newest first: those after the day undone
+            if change.date <= day:
+                break
             if change.kind == ChangeKind.TRANSFER and change.from_team_id:
                 team_id = change.from_team_id
             elif change.kind == ChangeKind.POST and change.from_post:
@@ -81,10 +95,10 @@ def placements(team_ids, on: dt.date) -> list[Placement]:
             elif change.kind == ChangeKind.RETURN:
                 on_leave = True
             elif change.kind == ChangeKind.JOIN:
-                joined_later = True
-        if not joined_later and team_id in team_ids:
-            found.append(Placement(employee, team_id, post, on_leave))
-    return found
+                return None
+        return Placement(employee, team_id, post, on_leave)
+
+    return placed
 
 
 def headcount(team_ids, on: dt.date) -> dict[int, dict[str, int]]:
@@ -137,22 +151,31 @@ class StructureRow:
 
 def structure(teams, on: dt.date) -> list[StructureRow]:
     """Plan against actual, by post, for each team on day ``on``."""
+    return structure_on(teams, [on])[on]
+
+
+def structure_on(teams, days) -> dict[dt.date, list[StructureRow]]:
+    """``structure`` for each of ``days``."""
     teams = list(teams)
     ids = [team.pk for team in teams]
-    actual, plan = headcount(ids, on), planned(ids, on)
-    leave = defaultdict(int)
-    for placed in placements(ids, on):
-        leave[placed.team_id] += placed.on_leave
-    return [StructureRow(team, actual[team.pk], plan[team.pk], leave[team.pk]) for team in teams]
+    found = {}
+    for day, placed in placements_on(ids, days).items():
+        actual = {team_id: dict.fromkeys(POSTS, 0) for team_id in ids}
+        leave = defaultdict(int)
+        for placement in placed:
+            actual[placement.team_id][placement.post] += 1
+            leave[placement.team_id] += placement.on_leave
+        plan = planned(ids, day)
+        found[day] = [
+            StructureRow(team, actual[team.pk], plan[team.pk], leave[team.pk]) for team in teams
+        ]
+    return found
 
 
 def structure_trend(team: Team, days: list[dt.date]) -> list[tuple[dt.date, int, int | None]]:
     """(day, people on the books, planned in total) for each of ``days``."""
-    points = []
-    for day in days:
-        row = structure([team], day)[0]
-        points.append((day, row.total, row.planned_total))
-    return points
+    rows = structure_on([team], days)
+    return [(day, rows[day][0].total, rows[day][0].planned_total) for day in days]
 
 
 # --- staff cost (S-HR-3) --------------------------------------------------------------------
