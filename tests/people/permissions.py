@@ -43,6 +43,13 @@ def a_training(c):
     return {"pk": training.pk}
 
 
+def batch(c):
+    from duban.core.models import ImportBatch
+
+    found = ImportBatch.objects.filter(uploaded_by=c.admin, kind="roster").first()
+    return {"pk": found.pk if found else 0}
+
+
 NOTE = {"noted_on": "2026-11-30", "kind": "interaction", "sentiment": "neutral", "note": "沟通"}
 
 EXPECTATIONS = [
@@ -89,4 +96,11 @@ EXPECTATIONS = [
         method="post",
         data=NOTE,
     ),
+    # the roster import: leads, supervisors and admins; a batch is its uploader's
+    Expect("people:import", signed_in(**EDITORS_ONLY)),
+    Expect("people:import_template", signed_in(**EDITORS_ONLY)),
+    Expect("people:import_preview", signed_in(404, **EDITORS_ONLY), kwargs=batch),
+    Expect("people:import_progress", signed_in(404, **EDITORS_ONLY), kwargs=batch),
+    Expect("people:import_commit", signed_in(404, **EDITORS_ONLY), kwargs=batch, method="post"),
+    Expect("people:import_errors", signed_in(404), kwargs=batch),
 ]

@@ -139,6 +139,7 @@ class Employee(VersionedModel):
     """A member of a team (员工 / 内勤), whether or not they sign in to Duban."""
 
     name = models.CharField(_("姓名"), max_length=50)
+    number = models.CharField(_("工号"), max_length=30, blank=True)
     user = models.OneToOneField(
         User,
         verbose_name=_("登录账号"),
@@ -177,6 +178,12 @@ class Employee(VersionedModel):
         verbose_name_plural = _("员工")
         indexes = [models.Index(fields=["team", "status"], name="employee_team_status")]
         constraints = [
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=~Q(number=""),
+                name="employee_number_unique",
+                violation_error_message=_("已有员工使用这个工号"),
+            ),
             models.CheckConstraint(
                 condition=Q(leave_date__isnull=True) | Q(leave_date__gte=models.F("hire_date")),
                 name="employee_leaves_after_hire",

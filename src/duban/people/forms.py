@@ -288,3 +288,15 @@ class NoteForm(forms.Form):
 
     def clean_noted_on(self):
         return _sane(self.cleaned_data["noted_on"], ahead=0)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("花名册文件"), help_text=_("xlsx、xls、ods 或 csv（UTF-8 或 GBK），第一张工作表")
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError(_("文件超过 50 MB，请拆分后再导入"))
+        return upload

@@ -39,6 +39,11 @@ def previous_month(day: dt.date) -> dt.date:
     return month_start(month_start(day) - dt.timedelta(days=1))
 
 
+def roster_for_export(user):
+    """The employees ``user`` may see, former ones included, for `duban export people`."""
+    return Employee.objects.visible_to(user).select_related("team")
+
+
 # --- headcount from history (S-HR-1) -------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from duban.core.models import ExportLog
 from duban.core.transitions import TransitionError
 from duban.org.choices import EmployeeStatus, Post, Role
 from duban.org.models import Employee, Team
@@ -29,6 +30,7 @@ from duban.supervision.services import plan_demand_on_event
 EDITORS = {Role.ADMIN, Role.SUPERVISOR, Role.LEAD}  # who record the area's facts
 PLANNERS = {Role.ADMIN, Role.SUPERVISOR}  # who set headcount plans and budgets
 LANDS_WITHIN = 10  # working days after its plan is due by which a change's matter should land
+RECENT_DAYS = 30  # an imported change older than this is history: no plan is demanded for it
 
 
 def _may_write(user, *teams) -> None:
@@ -184,6 +186,39 @@ def demand_plans(change: StaffChange, *, today: dt.date) -> StaffChange:
             )
     change.save(update_fields=["staffing_matter", "training_matter"])
     return change
+
+
+def is_recent(day: dt.date, *, today: dt.date) -> bool:
+    """Whether a change dated ``day`` is recent enough to plan for (RECENT_DAYS)."""
+    return (today - day).days <= RECENT_DAYS
+
+
+def change_import(
+    *, by, employee: Employee, kind: str, date: dt.date, today: dt.date, team=None, post="", note=""
+) -> StaffChange:
+    """A change the roster import found (duban.people.importers), applied and recorded as
+    ``change_record`` does, without its check of each row's teams: the import checked them
+    for the whole file and locked the employee. A join records the arrival of an employee
+    the import has just added. The change demands the lead's plans like any other when it is
+    recent (RECENT_DAYS); an older one is history, too late to plan for."""
+    with transaction.atomic():
+        if kind == ChangeKind.JOIN:
+            change = StaffChange(
+                employee=employee, kind=kind, date=date, team=employee.team, post=employee.post
+            )
+        else:
+            change = _apply(employee, kind=kind, date=date, team=team, post=post, until=None)
+        change.note, change.recorded_by = note, by
+        change.save()
+        return demand_plans(change, today=today) if is_recent(date, today=today) else change
+
+
+def roster_export_record(*, user, rows, count: int, via: str = "web") -> ExportLog:
+    """Keep who exported the roster, with its phone numbers in full (个人信息保护法);
+    ``rows`` is the exported queryset."""
+    return ExportLog.objects.create(
+        user=user, what="people", rows=count, full_rows=rows.exclude(phone="").count(), via=via
+    )
 
 
 # --- structure (S-HR-1/2) ------------------------------------------------------------------

@@ -1,6 +1,20 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
-from duban.people import views
+from duban.core.import_views import ImportFlow
+from duban.people import services, views
+from duban.people.forms import UploadForm
+from duban.people.importers import roster_importer
+
+roster_import = ImportFlow(
+    kind="roster",
+    title=_("花名册"),
+    importer=roster_importer,
+    upload_form=UploadForm,
+    roles=services.EDITORS,
+    done_url="people:change_list",
+    namespace="people",
+)
 
 app_name = "people"
 urlpatterns = [
@@ -22,4 +36,5 @@ urlpatterns = [
     path("talks/best/", views.best_new, name="best_new"),
     path("employees/<int:pk>/", views.employee, name="employee"),
     path("employees/<int:pk>/notes/", views.note_new, name="note_new"),
+    *roster_import.urls(),
 ]
