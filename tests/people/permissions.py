@@ -104,3 +104,17 @@ EXPECTATIONS = [
     Expect("people:import_commit", signed_in(404, **EDITORS_ONLY), kwargs=batch, method="post"),
     Expect("people:import_errors", signed_in(404), kwargs=batch),
 ]
+EXPECTATIONS += [
+    # a training's sign-in / score sheet: as the roster
+    Expect("people:attendance_import", signed_in(**EDITORS_ONLY)),
+    Expect("people:attendance_import_template", signed_in(**EDITORS_ONLY)),
+    Expect("people:attendance_import_preview", signed_in(404, **EDITORS_ONLY), kwargs=batch),
+    Expect("people:attendance_import_progress", signed_in(404, **EDITORS_ONLY), kwargs=batch),
+    Expect(
+        "people:attendance_import_commit",
+        signed_in(404, **EDITORS_ONLY),
+        kwargs=batch,
+        method="post",
+    ),
+    Expect("people:attendance_import_errors", signed_in(404), kwargs=batch),
+]

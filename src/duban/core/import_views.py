@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import translation
@@ -53,19 +54,29 @@ class ImportFlow:
     roles: set
     done_url: str  # URL name to go to after a commit
     namespace: str
+    prefix: str = ""  # of the URL names and paths, when an app has more than one flow
+
+    @property
+    def route(self) -> str:
+        """The start of the flow's URL names: ``{% url flow.route|add:'import' %}``."""
+        return f"{self.namespace}:{self.prefix}"
 
     def urls(self):
+        at, named = (
+            f"{self.prefix.strip('_').replace('_', '-')}/" if self.prefix else "",
+            self.prefix,
+        )
         return [
-            path("import/", self.upload, name="import"),
-            path("import/template.xlsx", self.template, name="import_template"),
-            path("import/<int:pk>/", self.preview, name="import_preview"),
-            path("import/<int:pk>/progress/", self.progress, name="import_progress"),
-            path("import/<int:pk>/commit/", self.commit, name="import_commit"),
-            path("import/<int:pk>/errors.xlsx", self.errors, name="import_errors"),
+            path(f"{at}import/", self.upload, name=f"{named}import"),
+            path(f"{at}import/template.xlsx", self.template, name=f"{named}import_template"),
+            path(f"{at}import/<int:pk>/", self.preview, name=f"{named}import_preview"),
+            path(f"{at}import/<int:pk>/progress/", self.progress, name=f"{named}import_progress"),
+            path(f"{at}import/<int:pk>/commit/", self.commit, name=f"{named}import_commit"),
+            path(f"{at}import/<int:pk>/errors.xlsx", self.errors, name=f"{named}import_errors"),
         ]
 
     def url(self, name, *args):
-        return reverse(f"{self.namespace}:{name}", args=args)
+        return reverse(f"{self.route}{name}", args=args)
 
     def _allow(self, user):
         if user.role not in self.roles:
@@ -96,7 +107,13 @@ class ImportFlow:
 
     def _upload(self, request):
         self._allow(request.user)
-        form = self.upload_form(request.POST or None, request.FILES or None)
+        # a field may be given in the link (?training=12); a form that chooses among the
+        # user's records (``for_user``) is given the user
+        initial = {k: v for k, v in request.GET.items() if k in self.upload_form.base_fields}
+        extra = {"user": request.user} if getattr(self.upload_form, "for_user", False) else {}
+        form = self.upload_form(
+            request.POST or None, request.FILES or None, initial=initial, **extra
+        )
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data.pop("file")
             batch = import_stage(
@@ -257,4 +274,7 @@ def _done_message(request, batch) -> None:
 
 
 def _json(value):
+    """An upload form's value as the batch keeps it: a date as ISO text, a record as its key."""
+    if isinstance(value, models.Model):
+        return value.pk
     return value.isoformat() if isinstance(value, dt.date) else value

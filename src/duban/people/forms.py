@@ -300,3 +300,30 @@ class UploadForm(forms.Form):
         if upload.size > 50 * 1024 * 1024:
             raise forms.ValidationError(_("文件超过 50 MB，请拆分后再导入"))
         return upload
+
+
+class AttendanceUploadForm(forms.Form):
+    """A training's sign-in / score sheet, for one of the user's trainings."""
+
+    for_user = True  # core.import_views gives the user
+    training = forms.ModelChoiceField(label=_("培训"), queryset=Training.objects.none())
+    file = forms.FileField(
+        label=_("签到/成绩表"),
+        help_text=_(
+            "xlsx、xls、ods 或 csv（UTF-8 或 GBK）：姓名或工号，成绩、是否通过、接受程度、备注"
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        trainings = Training.objects.visible_to(user).select_related("team")
+        self.fields["training"].queryset = trainings.order_by("-held_on", "-pk")[:200]
+        self.fields["training"].label_from_instance = lambda t: (
+            f"{t.held_on} · {t.team.name} · {t.topic}"
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("文件超过 10 MB，请检查是否选错了文件"))
+        return upload

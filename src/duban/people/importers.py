@@ -13,7 +13,9 @@ sheet leaves out is not touched (absence is no leave).
 
 import datetime as dt
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -21,12 +23,13 @@ from django.utils.translation import gettext
 from duban.core.choices_parsing import choice_parser
 from duban.core.history import import_reason
 from duban.core.importing import Column, Importer, Preview, Row, RowError, TableChoice
-from duban.core.parsing import parse_date, parse_phone, parse_text
+from duban.core.parsing import ParseError, parse_date, parse_phone, parse_text
 from duban.org.choices import EmployeeStatus, Post, post_of
 from duban.org.models import Employee
 from duban.org.roster import RowTeams
 from duban.people import services
 from duban.people.choices import ChangeKind
+from duban.people.models import Training, TrainingResult
 
 FIELDS = [  # compared with the register to tell changed from unchanged
     "number",
@@ -421,3 +424,166 @@ def roster_importer(user, options: dict) -> RosterImporter:
     """The roster importer for a user; ``options["team"]`` (a team's id or name) is the team
     of rows that name none."""
     return RosterImporter(user, options)
+
+
+# --- training attendance sheets (S-HR-4) -----------------------------------------------------
+
+PASSED_WORDS = {"通过", "是", "合格", "及格", "√", "✓", "y", "yes", "pass", "passed", "true"}
+FAILED_WORDS = {"未通过", "不通过", "否", "不合格", "不及格", "×", "✗", "n", "no", "fail", "failed"}
+UPTAKE_WORDS = {"很好": 5, "优": 5, "好": 4, "良": 4, "一般": 3, "中": 3, "较差": 2, "差": 1}
+RESULT_FIELDS = ["score", "passed", "uptake", "note"]
+
+
+def parse_score(value):
+    """A score out of 100: 85, 85.5, 85分."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ParseError(f"无法识别的成绩 {value!r}")
+    text = str(value).strip().removesuffix("分").strip()
+    try:
+        score = Decimal(text)
+    except InvalidOperation:
+        raise ParseError(f'无法识别的成绩 "{value}"') from None
+    if not score.is_finite() or not Decimal(0) <= score <= Decimal(100):
+        raise ParseError(f'成绩应在 0 到 100 之间："{value}"')
+    return score.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def parse_passed(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    word = parse_text(value).lower()
+    if not word:
+        return None
+    if word in PASSED_WORDS:
+        return True
+    if word in FAILED_WORDS:
+        return False
+    raise ParseError(f'无法识别的“是否通过” "{value}"，可填：通过、未通过')
+
+
+def parse_uptake(value):
+    """1 to 5, or 很好 / 好 / 一般 / 较差 / 差."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = parse_text(value)
+    if text in UPTAKE_WORDS:
+        return UPTAKE_WORDS[text]
+    if text.isdigit() and 1 <= int(text) <= 5:
+        return int(text)
+    raise ParseError(f'无法识别的接受程度 "{value}"，可填 1–5，或：很好、好、一般、较差、差')
+
+
+class AttendanceImporter(Importer):
+    """A training's sign-in and score sheet (签到/成绩表): each row an attendee of the training's
+    team, by 工号 or name, with their score or pass/fail, uptake and a note. Attendees not yet
+    on the training are added; a row changes only the columns the sheet has."""
+
+    title = "培训签到/成绩表"
+    columns = [
+        Column(
+            "name", "姓名", ("员工姓名", "学员", "学员姓名", "参训人", "参训人员"), text(50), True
+        ),
+        Column("number", "工号", ("员工编号", "编号"), text(30)),
+        Column("score", "成绩", ("分数", "考核成绩", "得分", "考试成绩"), parse_score),
+        Column("passed", "是否通过", ("考核结果", "通过", "是否合格", "结果"), parse_passed),
+        Column("uptake", "接受程度", ("掌握程度", "评价", "接受情况"), parse_uptake),
+        Column("note", "备注", ("说明", "反馈", "评语"), text(200)),
+    ]
+
+    def __init__(self, user, training):
+        self.user, self.training = user, training
+        self.by_number, self.by_name = {}, defaultdict(list)
+        if training is None:  # for the template's columns only
+            return
+        people = Employee.objects.filter(team=training.team_id, hire_date__lte=training.held_on)
+        people = people.exclude(leave_date__lt=training.held_on).only("pk", "name", "number")
+        self.by_number = {p.number: p.pk for p in people if p.number}
+        for person in people:
+            self.by_name[person.name.strip()].append(person.pk)
+
+    def validate(self, row: Row, labels) -> list[RowError]:
+        values = row.values
+        number, name = values.pop("number", ""), values.pop("name", "")
+        found = self.by_number.get(number) if number else None
+        if found is None:
+            named = self.by_name.get(name, [])
+            if len(named) == 1:
+                found = named[0]
+            else:
+                why = (
+                    f"培训所属团队（{self.training.team.name}）在培训当天没有这位员工"
+                    if not named
+                    else f"团队里有 {len(named)} 位“{name}”，请填写工号"
+                )
+                column = self.label_of("name", labels)
+                return [RowError(row.line, column, row.raw.get("name", ""), why)]
+        values["employee_id"] = found
+        return []
+
+    def check_duplicates(self, rows: list[Row], labels) -> list[RowError]:
+        seen, errors = {}, []
+        for row in rows:
+            key = row.values["employee_id"]
+            if key in seen:
+                reason = f"与第 {seen[key]} 行是同一位员工"
+                column = self.label_of("name", labels)
+                errors.append(RowError(row.line, column, row.raw.get("name", ""), reason))
+            else:
+                seen[key] = row.line
+        return errors
+
+    def compare(self, rows: list[Row], preview: Preview, *, progress) -> None:
+        results = {r.employee_id: r for r in self.training.results.all()}
+        for row in rows:
+            values = row.values
+            old = results.get(values["employee_id"])
+            for field in RESULT_FIELDS:
+                if field not in values:
+                    values[field] = (
+                        getattr(old, field) if old else ("" if field == "note" else None)
+                    )
+            values["pk"] = old.pk if old else None
+            row.values = {key: values[key] for key in ["employee_id", "pk", *RESULT_FIELDS]}
+            if old is None:
+                preview.new.append(row)
+            elif any(getattr(old, f) != row.values[f] for f in RESULT_FIELDS):
+                preview.changed.append(row)
+            else:
+                preview.unchanged.append(row)
+
+    def refusal(self, preview: Preview) -> str:
+        if not Training.objects.visible_to(self.user).filter(pk=self.training.pk).exists():
+            return gettext("您已无权录入这次培训的成绩，本次没有导入任何数据。")
+        return ""
+
+    def write(self, preview: Preview, *, batch, progress) -> None:
+        TrainingResult.objects.bulk_create(
+            TrainingResult(
+                training=self.training,
+                employee_id=row.values["employee_id"],
+                **{f: row.values[f] for f in RESULT_FIELDS},
+            )
+            for row in preview.new
+        )
+        changed = [
+            TrainingResult(pk=row.values["pk"], **{f: row.values[f] for f in RESULT_FIELDS})
+            for row in preview.changed
+        ]
+        TrainingResult.objects.bulk_update(changed, RESULT_FIELDS)
+
+
+def attendance_importer(user, options: dict) -> AttendanceImporter:
+    """The sheet of ``options["training"]`` (a training's id), which ``user`` may write to;
+    without one, the sheet's columns (its template)."""
+    if user.role not in services.EDITORS:
+        raise PermissionDenied
+    if "training" not in options:
+        return AttendanceImporter(user, None)
+    training = Training.objects.visible_to(user).filter(pk=options.get("training")).first()
+    if training is None:
+        raise PermissionDenied
+    return AttendanceImporter(user, training)

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.core.import_views import ImportFlow
 from duban.people import services, views
-from duban.people.forms import UploadForm
-from duban.people.importers import roster_importer
+from duban.people.forms import AttendanceUploadForm, UploadForm
+from duban.people.importers import attendance_importer, roster_importer
 
 roster_import = ImportFlow(
     kind="roster",
@@ -14,6 +14,17 @@ roster_import = ImportFlow(
     roles=services.EDITORS,
     done_url="people:change_list",
     namespace="people",
+)
+
+attendance_import = ImportFlow(
+    kind="attendance",
+    title=_("培训签到/成绩表"),
+    importer=attendance_importer,
+    upload_form=AttendanceUploadForm,
+    roles=services.EDITORS,
+    done_url="people:training_list",
+    namespace="people",
+    prefix="attendance_",
 )
 
 app_name = "people"
@@ -37,4 +48,5 @@ urlpatterns = [
     path("employees/<int:pk>/", views.employee, name="employee"),
     path("employees/<int:pk>/notes/", views.note_new, name="note_new"),
     *roster_import.urls(),
+    *attendance_import.urls(),
 ]
