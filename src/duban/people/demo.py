@@ -183,10 +183,10 @@ def _trainings(company, teams, today) -> None:
     for team in front:
         TrainingPlan.objects.create(
             team=team,
-            starts_on=selectors.month_start(today).replace(day=1),
+            starts_on=selectors.previous_month(today),
             ends_on=selectors.month_end(today),
-            count=3,
-            content="产品话术 2 次，项目推进技能 1 次",
+            count=6,
+            content="产品话术 4 次，项目调研及推进技能 2 次",
             set_by=_lead(team),
         )
     for team in front:

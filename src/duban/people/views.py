@@ -313,6 +313,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
         ),
         "months": selectors.training_month([team] if team else teams, month, settings),
         "month": month,
+        "past": month < selectors.month_start(today),  # a plan missed only once it is over
         "previous": selectors.previous_month(month),
         "next": selectors.month_start(end + dt.timedelta(days=1)),
         "team": team,
@@ -504,19 +505,18 @@ def employee(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     follower = request.user.role in FOLLOWERS
+    settings = Settings.current()
+    results = person.training_results.select_related("training").order_by("-training__held_on")
     context = {
         "person": person,
         "changes": person.changes.select_related("team", "from_team")[:50],
-        "results": person.training_results.select_related("training").order_by(
-            "-training__held_on"
-        )[:50],
+        "results": [(r, r.outcome(settings.pass_mark)) for r in results[:50]],
         "talks": Talk.objects.filter(employee=person).select_related("lead")[:24],
         "notes": RelationNote.objects.visible_to(request.user).filter(employee=person)[:50],
         "sees_notes": request.user.role in EDITORS,
         "follower": follower,
         "can_edit": request.user.role in EDITORS,
         "note_form": NoteForm(),
-        "settings": Settings.current(),
         "history": history_of(person) if follower else [],
     }
     return render(request, "people/employee.html", context)
