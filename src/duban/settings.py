@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "duban.partners",
     "duban.resources",
     "duban.people",
+    "duban.leads",
     "duban.receivables",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("partners/", include("duban.partners.urls")),
     path("resources/", include("duban.resources.urls")),
     path("people/", include("duban.people.urls")),
+    path("leads/", include("duban.leads.urls")),
     path("receivables/", include("duban.receivables.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,31 @@ from tests.html_forms import form_fields
 class AdminChangePagesTest(BaseTestCase):
     def setUp(self):
         self.client.force_login(self.admin)
+        self.add_sales_leads()
+
+    def add_sales_leads(self):
+        """A lead request and a sales lead, which the cast has none of."""
+        import datetime as dt
+
+        from duban.leads.models import LeadRequest, SalesLead
+
+        day = dt.date(2026, 11, 2)
+        LeadRequest.objects.create(
+            back_team=self.team_b,
+            team=self.team_a,
+            kind="宽带",
+            quantity=5,
+            deadline=day,
+            raised_on=day,
+        )
+        SalesLead.objects.create(
+            team=self.team_a,
+            prospect="丙公司",
+            owner=self.worker_a,
+            probability=40,
+            probability_on=day,
+            delivered_on=day,
+        )
 
     def save_as_a_browser_would(self, obj):
         opts = obj._meta

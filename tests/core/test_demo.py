@@ -146,6 +146,23 @@ class DemoCompanyTests(TestCase):
         self.assertTrue(risk.plans.exists())  # a supply plan demanded (倒逼)
         self.assertTrue(Risk.objects.filter(source="res_handover_unreceived").exists())
 
+    # --- sales leads (issue 13) ---------------------------------------------------------------
+
+    def test_requests_one_trending_to_miss_cycles_summaries_and_closed_leads(self):
+        from duban.leads.models import LeadRequest, LeadSummary, SalesLead
+        from duban.leads.selectors import calibration
+
+        back_teams = set(LeadRequest.objects.values_list("back_team__name", flat=True))
+        self.assertEqual(back_teams, {"华东合作交付组", "华南合作交付组"})
+        short = Risk.objects.get(source="leads_shortfall", resolved_on=None)
+        self.assertEqual(short.team.name, "电销二组")
+        self.assertTrue(short.plans.exists())  # a plan demanded (倒逼)
+        cycles = Risk.objects.filter(source="leads_cycle_unfollowed", resolved_on=None)
+        self.assertIn("电销一组", [risk.team.name for risk in cycles])
+        self.assertGreaterEqual(calibration(SalesLead.objects.all()).closed, 50)
+        days = LeadSummary.objects.filter(team__name="电销二组").count()
+        self.assertLess(days, LeadSummary.objects.filter(team__name="电销一组").count())
+
     # --- people (issue 12) -------------------------------------------------------------------
 
     def test_a_month_of_staff_changes_trainings_talks_and_their_risks(self):

@@ -54,6 +54,7 @@ class ShellTests(BaseTestCase):
                 "/supervision/calendar/",
                 "/resources/",
                 "/people/",
+                "/leads/",
                 "/receivables/",
                 "/partners/",
                 "/org/teams/",

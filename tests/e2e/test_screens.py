@@ -52,6 +52,13 @@ class ScreenTests(BrowserTestCase):
                 c.training_a.get_absolute_url(),
                 reverse("people:talks"),
                 reverse("people:employee", args=[c.member_a_employee.pk]),
+                reverse("leads:request_board"),
+                reverse("leads:tasks"),
+                reverse("leads:lead_list"),
+                reverse("leads:summary"),
+                reverse("leads:summary") + f"?team={c.team_a.pk}",
+                reverse("leads:cycles"),
+                reverse("leads:calibration"),
             ],
             "weisheng": [
                 reverse("resources:resource_list"),
@@ -66,6 +73,8 @@ class ScreenTests(BrowserTestCase):
                 c.training_a.get_absolute_url(),
                 reverse("people:talk_new"),
                 reverse("people:best_new"),
+                reverse("leads:tasks") + f"?team={c.team_a.pk}",
+                reverse("leads:lead_new"),
             ],
             "hengzhou": [
                 reverse("home"),
