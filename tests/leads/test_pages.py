@@ -179,6 +179,9 @@ class CalibrationPageTests(LeadsTestCase):
         self.client.force_login(self.supervisor)
         page = self.client.get(reverse("leads:calibration"))
         self.assertEqual(page.context["overall"].closed, 3)
+        band = page.context["overall"].bands[-1]  # 80–100 %: two leads, one won
+        listed = self.client.get(reverse("leads:lead_list"), {"band": f"{band.low}-{band.high}"})
+        self.assertEqual(len(listed.context["rows"]), band.leads)
         owner, figures = page.context["owners"][0]
         self.assertEqual(owner, self.worker_a)
         self.assertAlmostEqual(figures.brier, ((0.8 - 1) ** 2 + 0.8**2 + 0.2**2) / 3)

@@ -213,3 +213,46 @@ class CycleForm(forms.Form):
 
 
 STAGES = Stage.choices
+
+
+# --- imports (importers.py) ------------------------------------------------------------------
+
+UPLOAD_HELP = _("xlsx、xls、ods 或 csv（UTF-8 或 GBK），第一张工作表")
+UPLOAD_MB = 10
+
+
+def _upload(upload):
+    if upload.size > UPLOAD_MB * 1024 * 1024:
+        raise forms.ValidationError(
+            _("文件超过 %(mb)d MB，请检查是否选错了文件") % {"mb": UPLOAD_MB}
+        )
+    return upload
+
+
+class LeadUploadForm(forms.Form):
+    """The leads table: each row's team is its 负责人's, or its 团队 column's."""
+
+    file = forms.FileField(label=_("销线表文件"), help_text=UPLOAD_HELP)
+
+    def clean_file(self):
+        return _upload(self.cleaned_data["file"])
+
+
+class SummaryUploadForm(forms.Form):
+    """The summary sheet, of one front team (given in the link) unless it has a 团队 column."""
+
+    for_user = True  # core.import_views gives the user
+    team = forms.ModelChoiceField(
+        label=_("团队"),
+        queryset=Team.objects.none(),
+        required=False,
+        help_text=_("表中没有团队列时，整张表属于这个团队"),
+    )
+    file = forms.FileField(label=_("销线综述表文件"), help_text=UPLOAD_HELP)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user).filter(kind=TeamKind.FRONT)
+
+    def clean_file(self):
+        return _upload(self.cleaned_data["file"])

@@ -154,17 +154,18 @@ class FrontTeams(RowTeams):
             return gettext("您已无权导入其中部分团队的数据，本次没有导入任何数据。")
         return ""
 
+    def collect(self, row: Row, labels: dict, errors: list):
+        """A function that adds an error of ``row`` about a field to ``errors``."""
+
+        def error(field, reason):
+            label = self.label_of(field, labels)
+            errors.append(RowError(row.line, label, row.raw.get(field, ""), reason))
+
+        return error
+
     def add_error(self, preview: Preview, row: Row, field: str, reason: str) -> None:
         label = self.label_of(field, self.labels)
         preview.errors.append(RowError(row.line, label, row.raw.get(field, ""), reason))
-
-
-def _errors_of(row: Row, importer: Importer, labels, errors: list):
-    def error(field, reason):
-        label = importer.label_of(field, labels)
-        errors.append(RowError(row.line, label, row.raw.get(field, ""), reason))
-
-    return error
 
 
 # --- the leads table -------------------------------------------------------------------------
@@ -203,27 +204,32 @@ class LeadImporter(FrontTeams, Importer):
 
     def validate(self, row: Row, labels) -> list[RowError]:
         values, errors = row.values, []
-        error = _errors_of(row, self, labels, errors)
+        error = self.collect(row, labels, errors)
         team = self._owner_and_team(values, error)
         values["team_id"] = team.pk if team else None
-        if "partner" in values:
-            name = values.pop("partner")
-            values["partner_id"] = self.partners.get(name) if name else None
-            if name and values["partner_id"] is None:
-                error("partner", f'没有这家合作单位 "{name}"：请先添加合作单位，或写在意向客户列')
-        if not values.get("partner_id") and not values.get("prospect"):
-            error(_name_field(row.columns), "请填写合作单位或意向客户")
-        if "stage" in values and values["stage"] is None:
-            del values["stage"]  # a blank cell: the stage stays as it is (初步接触 if new)
+        self._customer(values, error, "partner" in row.columns)
+        for field in ("stage", "delivered_on"):  # a blank cell: as the lead has it (if new:
+            if field in values and values[field] is None:  # 初步接触, delivered today)
+                del values[field]
         if values.get("value") is not None and values["value"] < 0:
             error("value", "预计金额不能为负数")
-        if values.get("stage") == Stage.LOST and "lost_reason" in values and not values["lost_reason"]:
+        if values.get("stage") == Stage.LOST and values.get("lost_reason") == "":
             error("lost_reason", "已流失的销线须写明流失原因")
         if "request" in values:
             values["request_id"] = number = values.pop("request")
             if number is not None and team and self.requests.get(number) != team.pk:
                 error("request", f"没有编号为 {number} 的需求，或它不是{team.name}承接的需求")
         return errors
+
+    def _customer(self, values: dict, error, has_partner: bool) -> None:
+        """The partner a row names, by its name; a row names a partner or a prospect."""
+        name = values.pop("partner", None)
+        if name is not None:
+            values["partner_id"] = self.partners.get(name) if name else None
+            if name and values["partner_id"] is None:
+                error("partner", f'合作单位中没有 "{name}"：请先添加，或写在意向客户列')
+        if not name and not values.get("prospect"):
+            error("partner" if has_partner else "prospect", "请填写合作单位或意向客户")
 
     def _owner_and_team(self, values: dict, error):
         """The row's team, from its 团队 or its 负责人 (RowTeams); a 负责人 who has left is one
@@ -233,7 +239,7 @@ class LeadImporter(FrontTeams, Importer):
             current = [t for _pk, t in self.roster.people.get(name, []) if t == team.pk]
             former = self.former.get((team.pk, name), [])
             if not current and len(former) == 1:
-                values.pop("owner"), values.pop("team")
+                del values["owner"], values["team"]
                 values["owner_id"], values["owner_left"] = former[0], True
                 return team
         return self.row_team(values, error)
@@ -243,7 +249,12 @@ class LeadImporter(FrontTeams, Importer):
         seen, errors = {}, []
         for row in rows:
             values = row.values
-            key = (values["team_id"], values["owner_id"], _named(values), values.get("delivered_on"))
+            key = (
+                values["team_id"],
+                values["owner_id"],
+                _named(values),
+                values.get("delivered_on"),
+            )
             first = seen.setdefault(key, row.line)
             if first != row.line:
                 field = _name_field(values)
@@ -356,8 +367,8 @@ class LeadImporter(FrontTeams, Importer):
 
 
 def _name_field(values: dict) -> str:
-    """The column that names whom a row's lead is with (in its errors)."""
-    return "partner" if values.get("partner_id") or "partner" in values else "prospect"
+    """The column that names whom a row's lead is with, for its errors."""
+    return "partner" if values.get("partner_id") else "prospect"
 
 
 def _named(values: dict) -> tuple:
@@ -421,7 +432,7 @@ class SummaryImporter(FrontTeams, Importer):
 
     def validate(self, row: Row, labels) -> list[RowError]:
         values, errors = row.values, []
-        error = _errors_of(row, self, labels, errors)
+        error = self.collect(row, labels, errors)
         name = values.pop("team", "") or ""
         team = self.teams.get(name) if name else self.default_team
         if team is None:
@@ -446,7 +457,9 @@ class SummaryImporter(FrontTeams, Importer):
         teams = {row.values["team_id"] for row in rows}
         days = {row.values["date"] for row in rows}
         found = LeadSummary.objects.filter(team__in=teams, date__in=days)
-        existing = {(s["team_id"], s["date"]): s for s in found.values("team_id", "date", *SUMMARY_FIELDS)}
+        existing = {
+            (s["team_id"], s["date"]): s for s in found.values("team_id", "date", *SUMMARY_FIELDS)
+        }
         for row in rows:
             old = existing.get((row.values["team_id"], row.values["date"]))
             if old is None:

@@ -145,3 +145,13 @@ def latest_summaries(teams) -> dict[int, LeadSummary]:
     for summary in LeadSummary.objects.filter(team__in=teams).order_by("team", "-date"):
         found.setdefault(summary.team_id, summary)
     return found
+
+
+def leads_for_export(user):
+    """The leads table of the teams ``user`` sees (`duban export leads`): not the leads seen
+    only as the back end they were delivered to, which their own team imports; so what it
+    exports, the user may import again."""
+    from duban.org.models import Team
+
+    visible = SalesLead.objects.visible_to(user).values("pk")
+    return SalesLead.objects.filter(pk__in=visible, team__in=Team.objects.visible_to(user))

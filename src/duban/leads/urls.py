@@ -1,6 +1,32 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
-from duban.leads import views
+from duban.core.import_views import ImportFlow
+from duban.leads import services, views
+from duban.leads.forms import LeadUploadForm, SummaryUploadForm
+from duban.leads.importers import lead_importer, summary_importer
+
+lead_import = ImportFlow(
+    kind="lead_table",
+    title=_("销线表"),
+    importer=lead_importer,
+    upload_form=LeadUploadForm,
+    roles=services.WRITERS,
+    done_url="leads:lead_list",
+    namespace="leads",
+    prefix="leads_",
+)
+
+summary_import = ImportFlow(
+    kind="lead_summary",
+    title=_("销线综述表"),
+    importer=summary_importer,
+    upload_form=SummaryUploadForm,
+    roles=services.WRITERS,
+    done_url="leads:summary",
+    namespace="leads",
+    prefix="summary_",
+)
 
 app_name = "leads"
 urlpatterns = [
@@ -18,4 +44,6 @@ urlpatterns = [
     path("calibration/", views.calibration, name="calibration"),
     path("summary/", views.summary, name="summary"),
     path("cycles/", views.cycles, name="cycles"),
+    *lead_import.urls(),
+    *summary_import.urls(),
 ]

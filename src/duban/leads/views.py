@@ -18,7 +18,7 @@ from duban.core.history import history_of
 from duban.core.services import StaleEditError
 from duban.core.transitions import TransitionError
 from duban.leads import selectors, services
-from duban.leads.choices import OPEN_REQUESTS, RequestStatus, Stage
+from duban.leads.choices import CLOSED_STAGES, OPEN_REQUESTS, RequestStatus, Stage
 from duban.leads.forms import (
     AgreeForm,
     CycleForm,
@@ -378,6 +378,11 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(stage=stage)
     if request.GET.get("request", "").isdigit():
         rows = rows.filter(request=int(request.GET["request"]))
+    low, _dash, high = request.GET.get("band", "").partition("-")
+    if low.isdigit() and high.isdigit():  # a band of the calibration: its closed leads
+        rows = rows.filter(
+            probability__gte=int(low), probability__lt=int(high), stage__in=CLOSED_STAGES
+        )
     context = {
         "rows": rows.order_by("-delivered_on", "-pk")[:ROWS],
         "team": team,
@@ -467,7 +472,7 @@ def calibration(request: HttpRequest) -> HttpResponse:
 
 def _calibration_chart(overall, team) -> dict:
     base = reverse("leads:lead_list") + (f"?team={team.pk}&" if team else "?")
-    links = [base + "stage=won"] * len(overall.bands)
+    links = [f"{base}band={band.low}-{band.high}" for band in overall.bands]
     return {
         "categories": [band.label for band in overall.bands],
         "unit": "%",
