@@ -90,3 +90,44 @@ EXPECTATIONS = [
     Expect("leads:summary", signed_in(**FOLLOWERS_ONLY)),
     Expect("leads:cycles", signed_in(**FOLLOWERS_ONLY)),
 ]
+
+
+def batch(kind):
+    def found(c):
+        from duban.core.models import ImportBatch
+
+        batch = ImportBatch.objects.filter(uploaded_by=c.admin, kind=kind).first()
+        return {"pk": batch.pk if batch else 0}
+
+    return found
+
+
+EXPECTATIONS += [
+    # the leads table and the summary sheet: leads, supervisors and admins import; a batch is
+    # its uploader's
+    *(
+        expect
+        for prefix, kind in (("leads_", "lead_table"), ("summary_", "lead_summary"))
+        for expect in (
+            Expect(f"leads:{prefix}import", signed_in(**WRITERS_ONLY)),
+            Expect(f"leads:{prefix}import_template", signed_in(**WRITERS_ONLY)),
+            Expect(
+                f"leads:{prefix}import_preview",
+                signed_in(404, **WRITERS_ONLY),
+                kwargs=batch(kind),
+            ),
+            Expect(
+                f"leads:{prefix}import_progress",
+                signed_in(404, **WRITERS_ONLY),
+                kwargs=batch(kind),
+            ),
+            Expect(
+                f"leads:{prefix}import_commit",
+                signed_in(404, **WRITERS_ONLY),
+                kwargs=batch(kind),
+                method="post",
+            ),
+            Expect(f"leads:{prefix}import_errors", signed_in(404), kwargs=batch(kind)),
+        )
+    )
+]

@@ -25,9 +25,13 @@ D = dt.date
 
 class SeedRuleTests(TestCase):
     def test_the_seed_cadences_are_loaded_as_default_rules(self):
-        self.assertEqual(FollowUpRule.objects.count(), len(SEED_RULES))
+        by_team = FollowUpRule.objects.filter(subject_kind="")
+        self.assertEqual(by_team.count(), len(SEED_RULES))
         refs = set(FollowUpRule.objects.values_list("seed_ref", flat=True))
-        self.assertTrue({"S-RES-1", "S-AR-3", "S-AS-4", "S-HR-5"} <= refs)
+        self.assertTrue({"S-RES-1", "S-AR-3", "S-AS-4", "S-HR-5", "S-LEAD-6"} <= refs)
+        # the areas add the rules that follow their items: partners by their cycles
+        cycles = FollowUpRule.objects.get(subject_kind="leads.partnercycle")
+        self.assertEqual(cycles.seed_ref, "S-LEAD-6")
 
 
 class MaterialiseTests(BaseTestCase):
