@@ -41,6 +41,7 @@ class RegistrationTests(LeadsTestCase):
                 "leads_cycle_unfollowed": "S-LEAD-6",
                 "leads_next_step_overdue": "S-LEAD-7",
                 "leads_probability_stale": "S-LEAD-4",
+                "leads_workload": "S-LEAD-8",
             },
         )
 
@@ -337,3 +338,16 @@ class StaleProbabilityTests(LeadsTestCase):
     def test_the_days_are_a_setting(self):
         Settings.objects.update_or_create(pk=1, defaults={"probability_stale_days": 60})
         self.assertEqual(keys(detectors.probability_stale(MONDAY)), [])
+
+
+class WorkloadTests(LeadsTestCase):
+    def test_S_LEAD_8_a_team_must_deliver_far_more_a_day_than_it_has_lately(self):
+        from duban.leads.detectors import workload
+
+        request = self.agreed(accepted=40)  # MONDAY to TARGET: 20 working days
+        self.delivered(request, MONDAY, day(3))  # two in the first week
+        signals = list(workload(day(9)))
+        self.assertEqual([s.key for s in signals], [f"leads-workload:team:{self.team_a.pk}"])
+        self.assertIn("还差 38 条", str(signals[0].evidence[0]))
+        self.delivered(request, *[day(n) for n in (4, 5, 6, 9) for _ in range(8)])
+        self.assertEqual(list(workload(day(9))), [])  # 34 in: six to go over 15 days

@@ -216,6 +216,32 @@ class FollowUpDayTests(LeadsTestCase):
         self.assertEqual({checkin.subject for checkin in made}, {self.mondays})
         self.assertEqual({checkin.lead for checkin in made}, {self.lead_a})
 
+    def test_S_LEAD_6_a_changed_cycle_re_plans_its_check_ins(self):
+        rule = RuleFactory(
+            area=Area.LEADS,
+            title="合作单位报计划前跟进",
+            cadence=Cadence.DAILY,
+            scope=ScopeKind.TEAM,
+            team=self.team_a,
+            owner=self.supervisor,
+            subject_kind="leads.partnercycle",
+        )
+        checkins_materialize(today=MONDAY, rules=type(rule).objects.filter(pk=rule.pk))
+        services.cycle_set(  # Wednesdays now, two working days ahead
+            by=self.lead_a,
+            partner=self.mondays.partner,
+            team=self.team_a,
+            today=MONDAY,
+            cycle=Cycle.WEEKLY,
+            day=3,
+            lead_days=2,
+        )
+        made = CheckIn.objects.filter(rule=rule, date__gt=MONDAY)
+        self.assertEqual(
+            sorted(made.values_list("date", flat=True))[:2],
+            [MONDAY + dt.timedelta(days=7), day(16)],
+        )
+
 
 class VisibilityTests(LeadsTestCase):
     def test_S_LEAD_1_the_back_and_the_front_team_see_the_request_and_its_leads(self):

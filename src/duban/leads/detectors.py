@@ -286,3 +286,41 @@ def probability_stale(today: dt.date):
         ),
         url=lambda team: reverse("leads:lead_list") + f"?team={team.pk}",
     )
+
+
+WORKLOAD_OVER = 1.5  # needed a day against the recent pace
+
+
+@detector("leads_workload", area=Area.LEADS, seed_ref="S-LEAD-8")
+def workload(today: dt.date):
+    """A front team must deliver far more a working day than it has lately (half again as many
+    and at least two more) to meet its agreed requests: it cannot finish on time as it works."""
+    teams = Team.objects.filter(kind=TeamKind.FRONT, is_active=True).select_related("line")
+    for row in selectors.workloads(teams, today):
+        if row.needed < row.pace * WORKLOAD_OVER or row.needed - row.pace < 2:
+            continue
+        team = row.team
+        yield Signal(
+            key=f"leads-workload:team:{team.pk}",
+            level=RiskLevel.RED,
+            title=message(
+                gettext_noop("%(team)s 每个工作日需交付 %(needed)s 条销线，近期只有 %(pace)s 条"),
+                team=team.name,
+                needed=f"{row.needed:.1f}",
+                pace=f"{row.pace:.1f}",
+            ),
+            evidence=[
+                message(
+                    gettext_noop(
+                        "已承接的需求还差 %(n)d 条；近 %(days)d 个工作日平均每天交付 %(pace)s 条"
+                    ),
+                    n=row.remaining,
+                    days=selectors.PACE_DAYS,
+                    pace=f"{row.pace:.1f}",
+                )
+            ],
+            team_id=team.pk,
+            line_id=team.line_id,
+            subject_label=team.name,
+            subject_url=reverse("leads:request_board"),
+        )

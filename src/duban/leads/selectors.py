@@ -69,6 +69,41 @@ def projection(request: LeadRequest, today: dt.date, *, points: bool = False) ->
 
 
 @dataclass
+class Workload:
+    """What a front team must still deliver a working day for its agreed requests, against
+    what it delivered a working day lately (S-LEAD-8)."""
+
+    team: object
+    needed: float  # leads a working day, over each request's remaining working days
+    pace: float  # leads delivered a working day over the last PACE_DAYS working days
+    remaining: int
+
+
+PACE_DAYS = 10
+
+
+def workloads(teams, today: dt.date) -> list[Workload]:
+    """Each team's workload with agreed requests still to deliver."""
+    since = calendar.subtract_workdays(today, PACE_DAYS - 1)
+    rows = []
+    for team in teams:
+        requests = LeadRequest.objects.filter(team=team, status="agreed", target_on__gte=today)
+        needed, remaining = 0.0, 0
+        for request in requests:
+            if not request.accepted:
+                continue
+            left = max(0, request.accepted - request.leads.filter(delivered_on__lte=today).count())
+            days = len(calendar.workdays_between(today, request.target_on)) or 1
+            needed += left / days
+            remaining += left
+        if not remaining:
+            continue
+        delivered = SalesLead.objects.filter(team=team, delivered_on__range=(since, today)).count()
+        rows.append(Workload(team, needed, delivered / PACE_DAYS, remaining))
+    return rows
+
+
+@dataclass
 class Band:
     low: int
     high: int

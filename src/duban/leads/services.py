@@ -257,7 +257,12 @@ def summary_write(
 # --- partner cycles (S-LEAD-6) --------------------------------------------------------------
 
 
-def cycle_set(*, by, partner, team: Team, **fields) -> PartnerCycle:
+def cycle_set(*, by, partner, team: Team, today: dt.date | None = None, **fields) -> PartnerCycle:
+    """A partner's reporting cycle as a team follows it; with ``today``, the rules that follow
+    cycles re-plan their check-ins at once (the untouched ones of the old days go)."""
+    from duban.supervision.models import FollowUpRule
+    from duban.supervision.tick import checkins_materialize
+
     _may(by, team)
     try:
         with transaction.atomic():
@@ -267,6 +272,9 @@ def cycle_set(*, by, partner, team: Team, **fields) -> PartnerCycle:
             cycle.full_clean()
     except IntegrityError:
         raise ValidationError(_("这个团队已在跟进这家合作单位")) from None
+    if today is not None:
+        rules = FollowUpRule.objects.filter(subject_kind="leads.partnercycle", is_active=True)
+        checkins_materialize(today=today, rules=rules)
     return cycle
 
 
