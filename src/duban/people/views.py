@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from duban.core import calendar
 from duban.core.history import history_of
@@ -148,58 +149,62 @@ def _structure_chart(team, trend) -> dict:
 
 
 @login_required
+@require_POST
 def structure_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    team = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
-    if request.user.role not in services.PLANNERS or request.method != "POST":
-        raise PermissionDenied
-    form = HeadcountPlanForm(request.POST)
-    target = reverse("people:structure") + f"?team={team.pk}"
-    if not form.is_valid():
-        messages.error(request, _("编制没有保存：%(e)s") % {"e": _errors(form)})
-        return redirect(target)
-    done = _write(
+    return _structure_post(
         request,
-        lambda: services.headcount_plan_set(by=request.user, team=team, **form.cleaned_data),
+        pk,
+        HeadcountPlanForm,
+        services.headcount_plan_set,
+        services.PLANNERS,
         _("编制已保存。"),
-        target,
+        _("编制没有保存：%(e)s"),
     )
-    return done or redirect(target)
 
 
 @login_required
+@require_POST
 def structure_review(request: HttpRequest, pk: int) -> HttpResponse:
-    team = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
-    _editors_only(request.user)
-    if request.method != "POST":
-        raise PermissionDenied
-    form = ReviewForm(request.POST)
-    target = reverse("people:structure") + f"?team={team.pk}"
-    if not form.is_valid():
-        messages.error(request, _("讨论记录没有保存：%(e)s") % {"e": _errors(form)})
-        return redirect(target)
-    done = _write(
+    return _structure_post(
         request,
-        lambda: services.structure_review_record(by=request.user, team=team, **form.cleaned_data),
+        pk,
+        ReviewForm,
+        services.structure_review_record,
+        EDITORS,
         _("已记录编制讨论。"),
-        target,
+        _("讨论记录没有保存：%(e)s"),
     )
-    return done or redirect(target)
 
 
 @login_required
+@require_POST
 def structure_budget(request: HttpRequest, pk: int) -> HttpResponse:
+    return _structure_post(
+        request,
+        pk,
+        BudgetForm,
+        services.budget_set,
+        services.PLANNERS,
+        _("预算已保存。"),
+        _("预算没有保存：%(e)s"),
+    )
+
+
+def _structure_post(request, pk, form_class, service, roles, saved: str, refused: str):
+    """A form of a team's structure page, posted: checked, written by ``service``, and back
+    to the page with what became of it."""
     team = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
-    if request.user.role not in services.PLANNERS or request.method != "POST":
+    if request.user.role not in roles:
         raise PermissionDenied
-    form = BudgetForm(request.POST)
+    form = form_class(request.POST)
     target = reverse("people:structure") + f"?team={team.pk}"
     if not form.is_valid():
-        messages.error(request, _("预算没有保存：%(e)s") % {"e": _errors(form)})
+        messages.error(request, refused % {"e": _errors(form)})
         return redirect(target)
     done = _write(
         request,
-        lambda: services.budget_set(by=request.user, team=team, **form.cleaned_data),
-        _("预算已保存。"),
+        lambda: service(by=request.user, team=team, **form.cleaned_data),
+        saved,
         target,
     )
     return done or redirect(target)
