@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
-from duban.core import calendar
 from duban.leads.models import LeadRequest, PartnerCycle, SalesLead
+from duban.supervision.cadence import workdays_before
 from duban.supervision.registry import subject_kind
 
 
@@ -26,15 +26,8 @@ def follow_up_days(cycle: PartnerCycle, start: dt.date, end: dt.date, workdays) 
     """The working day ``lead_days`` before each reporting day (S-LEAD-6): the inside staff
     follow the partner up then; a check-in of a rule that follows cycles falls on it."""
     span = dt.timedelta(days=cycle.lead_days * 2 + 14)
-    days = []
-    for reporting in cycle.reporting_days(start, end + span):
-        if cycle.lead_days:
-            day = calendar.subtract_workdays(reporting, cycle.lead_days)
-        else:  # on the day itself, or the working day before it
-            day = calendar.subtract_workdays(reporting + dt.timedelta(days=1), 1)
-        if start <= day <= end:
-            days.append(day)
-    return days
+    reports = cycle.reporting_days(start, end + span)
+    return workdays_before(reports, cycle.lead_days, start, end, workdays=workdays)
 
 
 subject_kind(
