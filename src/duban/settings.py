@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "duban.resources",
     "duban.people",
     "duban.leads",
+    "duban.projects",
     "duban.receivables",
     "django.contrib.admin",
     "django.contrib.auth",

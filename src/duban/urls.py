@@ -26,6 +26,7 @@ urlpatterns = [
     path("resources/", include("duban.resources.urls")),
     path("people/", include("duban.people.urls")),
     path("leads/", include("duban.leads.urls")),
+    path("projects/", include("duban.projects.urls")),
     path("receivables/", include("duban.receivables.urls")),
     path("admin/", admin.site.urls),
 ]

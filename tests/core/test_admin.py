@@ -28,6 +28,11 @@ class AdminChangePagesTest(BaseTestCase):
             deadline=day,
             raised_on=day,
         )
+        from duban.projects.models import Project
+
+        Project.objects.create(
+            name="宽带推广", team=self.team_a, lead=self.lead_a, starts_on=day, ends_on=day
+        )
         SalesLead.objects.create(
             team=self.team_a,
             prospect="丙公司",

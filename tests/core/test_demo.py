@@ -146,6 +146,21 @@ class DemoCompanyTests(TestCase):
         self.assertTrue(risk.plans.exists())  # a supply plan demanded (倒逼)
         self.assertTrue(Risk.objects.filter(source="res_handover_unreceived").exists())
 
+    # --- projects (issue 14) -------------------------------------------------------------------
+
+    def test_projects_of_every_class_one_re_classed_new_ones_one_projected_to_miss(self):
+        from duban.projects.models import Project
+
+        self.assertEqual(
+            set(Project.objects.values_list("cycle", flat=True)), {"short", "medium", "long"}
+        )
+        moved = Project.objects.get(name="企业宽带季度推广")
+        self.assertEqual(moved.cycle, "medium")  # its end date moved out
+        self.assertTrue(moved.history.filter(cycle="short").exists())
+        missing = Risk.objects.get(source="prj_indicator_miss", resolved_on=None)
+        self.assertEqual(missing.subject.name, "云服务新客户拓展")
+        self.assertTrue(missing.plans.exists())  # a plan demanded (倒逼)
+
     # --- sales leads (issue 13) ---------------------------------------------------------------
 
     def test_requests_one_trending_to_miss_cycles_summaries_and_closed_leads(self):

@@ -55,6 +55,7 @@ class ShellTests(BaseTestCase):
                 "/resources/",
                 "/people/",
                 "/leads/",
+                "/projects/",
                 "/receivables/",
                 "/partners/",
                 "/org/teams/",

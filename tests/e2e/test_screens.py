@@ -59,6 +59,8 @@ class ScreenTests(BrowserTestCase):
                 reverse("leads:summary") + f"?team={c.team_a.pk}",
                 reverse("leads:cycles"),
                 reverse("leads:calibration"),
+                reverse("projects:project_list"),
+                reverse("projects:indicator_board"),
             ],
             "weisheng": [
                 reverse("resources:resource_list"),
@@ -75,6 +77,7 @@ class ScreenTests(BrowserTestCase):
                 reverse("people:best_new"),
                 reverse("leads:tasks") + f"?team={c.team_a.pk}",
                 reverse("leads:lead_new"),
+                reverse("projects:project_new"),
             ],
             "hengzhou": [
                 reverse("home"),

@@ -23,3 +23,12 @@ def choice_labels(model, field_name: str) -> Callable[[object], str]:
 @lru_cache(maxsize=256)
 def _labels(model, field_name: str, language: str) -> dict:
     return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+def as_msgid(label) -> str:
+    """A choice's (lazy) label as its message id, for text kept in no language and said in
+    each reader's (duban.supervision.registry.Message parameters named with an underscore)."""
+    from django.utils import translation
+
+    with translation.override(None):
+        return str(label)

@@ -72,7 +72,7 @@ def build(company: DemoCompany) -> None:
     _closed(rng, teams, today)
     _tasks(rng, [teams["电销一组"], teams["电销二组"]], [broadband, cloud], today)
     _summaries(teams, today)
-    _cycles(partners, teams, today, company.parts["supervisor"])
+    _cycles(partners, teams, today)
 
 
 def _lead(team):
@@ -213,22 +213,9 @@ def _summaries(teams, today) -> None:
             )
 
 
-def _cycles(partners, teams, today, supervisor=None) -> None:
+def _cycles(partners, teams, today) -> None:
     """Cycles of the cooperating partners; 华信通信集团 reports in two working days and no one
-    has followed it up. The seed's rule that follows them (its migration made it; a reset
-    demo makes it again)."""
-    from duban.supervision.models import FollowUpRule
-
-    if not FollowUpRule.objects.filter(subject_kind="leads.partnercycle").exists():
-        FollowUpRule.objects.create(
-            area="leads",
-            title="已合作单位报计划前跟进",
-            cadence="daily",
-            seed_ref="S-LEAD-6",
-            scope="all",
-            subject_kind="leads.partnercycle",
-            owner=supervisor,
-        )
+    has followed it up."""
     soon = calendar.add_workdays(today, 2)
     PartnerCycle.objects.create(
         partner=partners["华信通信集团"],

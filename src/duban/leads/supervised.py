@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.leads.models import LeadRequest, PartnerCycle, SalesLead
 from duban.supervision.cadence import workdays_before
-from duban.supervision.registry import subject_kind
+from duban.supervision.choices import Area, Cadence
+from duban.supervision.registry import default_rule, subject_kind
 
 
 def _front_lead(request: LeadRequest):
@@ -36,4 +37,12 @@ subject_kind(
     items=cycles_followed,
     dates=follow_up_days,
     cadence_label=lambda cycle: str(cycle.get_cycle_display()),
+)
+
+default_rule(  # made by migration 0002 (S-LEAD-6)
+    area=Area.LEADS,
+    title="已合作单位报计划前跟进",
+    cadence=Cadence.DAILY,  # the cycle's own days are used instead
+    seed_ref="S-LEAD-6",
+    subject_kind="leads.partnercycle",
 )

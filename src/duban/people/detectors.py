@@ -4,14 +4,14 @@ notes for the loop."""
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from duban.core import calendar
+from duban.core.labels import as_msgid
 from duban.org.choices import EmployeeStatus, Post
 from duban.org.models import Employee, Team
 from duban.people import selectors
-from duban.people.choices import Sentiment
+from duban.people.choices import ChangeKind, Sentiment
 from duban.people.models import RelationNote, Settings, StaffChange, Talk
 from duban.supervision.choices import PENDING_PLAN_STATUSES, Area, RiskLevel
 from duban.supervision.models import Plan
@@ -20,12 +20,6 @@ from duban.supervision.registry import Signal, SignalItem, detector, message, pe
 CHANGES_FOLLOWED = 60  # days a change's plans are watched for
 MONTH_END_DAYS = 3  # the last working days of a month on which talks still due are shown
 LEFT_AFTER_CONCERN = 30  # days: a leave so soon after a concern is an attrition signal
-
-
-def _msgid(label) -> str:
-    """A choice's label as its message id (the reader's language comes at display)."""
-    with translation.override(None):
-        return str(label)
 
 
 def _teams():
@@ -61,7 +55,7 @@ def short_of_plan(today: dt.date):
         gaps = [
             message(
                 gettext_noop("%(post)s：编制 %(plan)d，实有 %(actual)d"),
-                _post=_msgid(label),
+                _post=as_msgid(label),
                 plan=row.plan[post],
                 actual=row.actual[post],
             )
@@ -119,7 +113,7 @@ def change_without_plan(today: dt.date):
                         "%(who)s %(what)s（%(day)s）：%(plan)s 应于 %(due)s 提交，尚未提交"
                     ),
                     who=change.employee.name,
-                    _what=_msgid(change.get_kind_display()),
+                    _what=as_msgid(ChangeKind(change.kind).label),
                     day=f"{change.date}",
                     _plan=name,
                     due=f"{plan.submit_by}",
@@ -129,7 +123,7 @@ def change_without_plan(today: dt.date):
                 label = message(
                     gettext_noop("%(who)s %(what)s（%(day)s）：团队没有主管，%(plan)s 无人提交"),
                     who=change.employee.name,
-                    _what=_msgid(change.get_kind_display()),
+                    _what=as_msgid(ChangeKind(change.kind).label),
                     day=f"{change.date}",
                     _plan=name,
                 )

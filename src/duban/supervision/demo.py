@@ -22,6 +22,7 @@ from duban.supervision.choices import (
 )
 from duban.supervision.default_rules import SEED_RULES
 from duban.supervision.models import CheckIn, FollowUpRule, Matter, PlanVersion
+from duban.supervision.registry import DEFAULT_RULES
 from duban.supervision.tick import checkins_materialize, tick
 
 HISTORY_DAYS = 91
@@ -79,6 +80,10 @@ def _assign_rules(company, supervisor) -> None:
         FollowUpRule.objects.bulk_create(
             FollowUpRule(area=area, title=title, cadence=cadence, seed_ref=ref, scope="all")
             for area, title, cadence, ref in SEED_RULES
+        )
+        # and those the areas' migrations made, that follow their items
+        FollowUpRule.objects.bulk_create(
+            FollowUpRule(**rule, scope="all") for rule in DEFAULT_RULES
         )
     lines, owners = (
         company.parts["lines"],

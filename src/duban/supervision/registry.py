@@ -283,3 +283,23 @@ def daily(name: str):
         return func
 
     return register
+
+
+# --- rules that follow an area's items -------------------------------------------------------
+
+DEFAULT_RULES: list[dict] = []
+
+
+def default_rule(*, area, title: str, cadence, seed_ref: str, subject_kind: str) -> None:
+    """A follow-up rule the seed asks for that follows an area's items (partners by their
+    cycles, projects by their class): the area's migration creates it for a new company, and
+    the demo again after a reset."""
+    DEFAULT_RULES.append(
+        {
+            "area": area,
+            "title": title,
+            "cadence": cadence,
+            "seed_ref": seed_ref,
+            "subject_kind": subject_kind,
+        }
+    )
