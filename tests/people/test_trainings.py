@@ -83,3 +83,25 @@ class TrainingTests(BaseTestCase):
         training = self.held([])
         with self.assertRaises(PermissionDenied):
             services.results_record(by=self.lead_b, training=training, results={})
+
+
+class TrainingTargetTests(BaseTestCase):
+    def test_S_PRJ_6_a_missed_training_target_forces_the_next_training_plan(self):
+        plan = TrainingPlan.objects.create(
+            team=self.team_a,
+            starts_on=dt.date(2026, 11, 1),
+            ends_on=dt.date(2026, 11, 30),
+            count=3,
+            kind="product",
+        )
+        key = f"hr-training-target:plan:{plan.pk}"
+        self.assertNotIn(
+            key, [s.key for s in detectors.training_target_missed(dt.date(2026, 11, 30))]
+        )
+        signals = list(detectors.training_target_missed(TODAY))  # one of three held
+        self.assertEqual([s.key for s in signals], [key])
+        self.assertIn("1 / 3", str(signals[0].title))
+        TrainingPlan.objects.create(
+            team=self.team_a, starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 31), count=2
+        )
+        self.assertEqual(list(detectors.training_target_missed(TODAY)), [])

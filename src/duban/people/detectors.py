@@ -12,7 +12,7 @@ from duban.org.choices import EmployeeStatus, Post
 from duban.org.models import Employee, Team
 from duban.people import selectors
 from duban.people.choices import ChangeKind, Sentiment
-from duban.people.models import RelationNote, Settings, StaffChange, Talk
+from duban.people.models import RelationNote, Settings, StaffChange, Talk, Training, TrainingPlan
 from duban.supervision.choices import PENDING_PLAN_STATUSES, Area, RiskLevel
 from duban.supervision.models import Plan
 from duban.supervision.registry import Signal, SignalItem, detector, message, per_team
@@ -324,4 +324,45 @@ def cost_over_budget(today: dt.date):
             line_id=team.line_id,
             subject_label=team.name,
             subject_url=_url("structure", team=team.pk),
+        )
+
+
+@detector("hr_training_target_missed", area=Area.PEOPLE, seed_ref="S-PRJ-6")
+def training_target_missed(today: dt.date):
+    """A training plan whose period is over with fewer trainings held than planned (of its kind,
+    when it names one): the lead must issue the next training plan (a red risk, so the engine
+    asks for it), until a plan for a later period is set."""
+    ended = TrainingPlan.objects.filter(
+        ends_on__lt=today, ends_on__gte=today - dt.timedelta(days=60)
+    ).select_related("team__line")
+    for plan in ended:
+        held = Training.objects.filter(
+            team=plan.team, held_on__range=(plan.starts_on, plan.ends_on)
+        )
+        if plan.kind:
+            held = held.filter(kind=plan.kind)
+        count = held.count()
+        if count >= plan.count:
+            continue
+        if TrainingPlan.objects.filter(team=plan.team, starts_on__gt=plan.ends_on).exists():
+            continue  # the next plan is set
+        team = plan.team
+        yield Signal(
+            key=f"hr-training-target:plan:{plan.pk}",
+            level=RiskLevel.RED,
+            title=message(
+                gettext_noop(
+                    "%(team)s 的培训计划（%(start)s 至 %(end)s）只完成 %(held)d / %(planned)d 次"
+                ),
+                team=team.name,
+                start=f"{plan.starts_on}",
+                end=f"{plan.ends_on}",
+                held=count,
+                planned=plan.count,
+            ),
+            evidence=[message(gettext_noop("请评估原因，出具下一阶段的培训计划"))],
+            team_id=team.pk,
+            line_id=team.line_id,
+            subject_label=team.name,
+            subject_url=_url("training_list", team=team.pk),
         )
