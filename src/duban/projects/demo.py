@@ -4,14 +4,19 @@ half of indicators (电销二组's projected to miss its month), milestones, sum
 cadence and hand-overs to the back end, one not yet received."""
 
 import datetime as dt
+import io
 import random
 from decimal import Decimal
 
 from duban.core import calendar
 from duban.core.demo import SEED, DemoCompany
+from duban.core.exporting import write_xlsx
+from duban.core.services import import_commit, import_preview
 from duban.projects import services
+from duban.projects.importers import project_table_importer
 from duban.projects.models import Actual, Indicator, Project, ProjectSummary
 from duban.projects.selectors import follow_up_days
+from duban.projects.tables import EXPORT_COLUMNS
 
 INDICATORS = [
     ("外呼量", "通", 120, 600, 2400),
@@ -68,6 +73,7 @@ def build(company: DemoCompany) -> None:
         handed_on=calendar.subtract_workdays(today, 3),
         to_person="周敏",
     )
+    _tables(company, teams, today)
     for team_name, name, short in (
         ("电销二组", "云服务新客户拓展", True),
         ("电销一组", "企业邮箱新项目", False),
@@ -76,6 +82,25 @@ def build(company: DemoCompany) -> None:
         project = _project(teams[team_name], name, start, start + dt.timedelta(days=80), east)
         _indicators(project, today, rng, short)
         _summaries(project, today)
+
+
+def _tables(company, teams, today) -> None:
+    """This week's project tables as the leads export and send them back (电销五组's not)."""
+    for name in ("电销一组", "电销三组", "电销四组"):
+        team = teams[name]
+        rows = Project.objects.filter(team=team)
+        buffer = io.BytesIO()
+        write_xlsx(rows, EXPORT_COLUMNS, sheet="项目表", target=buffer)
+        importer = project_table_importer(_lead(team), {"as_of": today.isoformat()})
+        batch, preview = import_preview(
+            importer=importer,
+            data=buffer.getvalue(),
+            filename=f"{name}项目表-{today:%Y%m%d}.xlsx",
+            kind="project_table",
+            by=_lead(team),
+        )
+        assert preview.ok, [str(e) for e in preview.errors[:3]]
+        import_commit(importer=importer, batch=batch)
 
 
 def _lead(team):
