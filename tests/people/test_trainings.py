@@ -105,3 +105,17 @@ class TrainingTargetTests(BaseTestCase):
             team=self.team_a, starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 31), count=2
         )
         self.assertEqual(list(detectors.training_target_missed(TODAY)), [])
+
+    def test_a_plan_for_one_project_counts_that_project_s_trainings(self):
+        plan = TrainingPlan.objects.create(
+            team=self.team_a,
+            starts_on=dt.date(2026, 11, 1),
+            ends_on=dt.date(2026, 11, 30),
+            count=1,
+            project="企业宽带季度推广",
+        )
+        key = f"hr-training-target:plan:{plan.pk}"
+        self.assertIn(key, [s.key for s in detectors.training_target_missed(TODAY)])
+        self.training_a.project = "企业宽带季度推广"  # the cast's training, for that project
+        self.training_a.save()
+        self.assertNotIn(key, [s.key for s in detectors.training_target_missed(TODAY)])

@@ -341,6 +341,8 @@ def training_target_missed(today: dt.date):
         )
         if plan.kind:
             held = held.filter(kind=plan.kind)
+        if plan.project:  # a plan for one project counts that project's trainings
+            held = held.filter(project=plan.project)
         count = held.count()
         if count >= plan.count:
             continue

@@ -213,6 +213,9 @@ class TrainingPlanForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"), choices=[("", _("不限")), *TrainingKind.choices], required=False
     )
+    project = forms.CharField(
+        label=_("项目"), max_length=100, required=False, help_text=_("按项目计划时写项目名称")
+    )
     count = forms.IntegerField(label=_("计划次数"), min_value=1, max_value=100)
     content = forms.CharField(label=_("计划内容"), widget=TEXT, max_length=4000, required=False)
 

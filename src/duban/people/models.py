@@ -321,6 +321,9 @@ class TrainingPlan(models.Model):
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
     kind = models.CharField(_("类型"), max_length=12, choices=TrainingKind, blank=True)
+    project = models.CharField(
+        _("项目"), max_length=100, blank=True, help_text=_("按项目计划时写项目名称（S-PRJ-6）")
+    )
     count = models.PositiveSmallIntegerField(_("计划次数"), validators=[MaxValueValidator(100)])
     content = models.TextField(_("计划内容"), blank=True)
     set_by = models.ForeignKey(

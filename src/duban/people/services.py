@@ -302,7 +302,9 @@ def results_record(*, by, training: Training, results: dict) -> Training:
     return training
 
 
-def training_plan_set(*, by, team, starts_on, ends_on, count, kind="", content="") -> TrainingPlan:
+def training_plan_set(
+    *, by, team, starts_on, ends_on, count, kind="", content="", project=""
+) -> TrainingPlan:
     _may_write(by, team)
     plan = TrainingPlan(
         team=team,
@@ -310,6 +312,7 @@ def training_plan_set(*, by, team, starts_on, ends_on, count, kind="", content="
         ends_on=ends_on,
         count=count,
         kind=kind,
+        project=project.strip(),
         content=content,
         set_by=by,
     )
