@@ -94,3 +94,23 @@ class ProjectPageTests(ProjectsTestCase):
         self.assertEqual([project for project, _cells in rows], [new])
         self.assertEqual(len(rows[0][1][0][1]), 3)  # day, week, month
         self.assertTrue(Project.objects.filter(name="老").exists())
+
+    def test_S_PRJ_5_the_chart_adds_up_to_the_actuals_and_ends_at_the_projection(self):
+        today = timezone.localdate()
+        project = self.short(name="图", starts_on=today - dt.timedelta(days=40))
+        indicator = Indicator.objects.create(project=project, name="外呼量", monthly=2000)
+        from duban.core import calendar
+
+        last = calendar.previous_workday(today)
+        month_days = [d for d in calendar.workdays_between(last.replace(day=1), last)]
+        for day in month_days:
+            Actual.objects.create(indicator=indicator, date=day, value=50)
+        self.client.force_login(self.lead_a)
+        page = self.client.get(project.get_absolute_url())
+        (_i, forecasts, chart, _id) = page.context["indicators"][0]
+        done = [v for v in chart["series"][0]["data"] if v is not None]
+        self.assertEqual(done[-1], 50 * len(month_days))
+        month = forecasts[2]
+        ahead = [v for v in chart["series"][2]["data"] if v is not None]
+        if ahead:  # the month is not over
+            self.assertAlmostEqual(ahead[-1], float(month.projected), places=0)

@@ -37,7 +37,6 @@ from duban.supervision.models import Risk, TableVersion
 
 FOLLOWERS = {Role.ADMIN, Role.SUPERVISOR, Role.EXECUTIVE, Role.LEAD}
 ROWS = 300
-CHART_DAYS = 20
 
 
 def _followers_only(user) -> None:
@@ -221,27 +220,40 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _indicator_chart(indicator, last) -> dict:
-    """The last CHART_DAYS working days to ``last``: the actual of each against the daily
-    target."""
-    start = max(indicator.project.starts_on, calendar.subtract_workdays(last, CHART_DAYS - 1))
-    points = selectors.actuals_series(indicator, start, last)
+    """The month of ``last`` on its working days, cumulated: actual so far, the target pro
+    rata, and where the pace so far leads to the month's end (S-PRJ-5)."""
+    found = selectors.forecast(indicator, Period.MONTH, last)
+    days = [d for d in calendar.workdays_between(found.start, found.end)]
+    days = [d for d in days if d >= indicator.project.starts_on] or days
+    values = dict(selectors.actuals_series(indicator, days[0], min(last, days[-1])))
+    actual, done, cumulated = Decimal(0), [], []
+    for day in days:
+        if day <= last:
+            actual += values.get(day) or 0
+            done.append(float(actual))
+        else:
+            done.append(None)
+    pace = (actual / found.elapsed) if found.elapsed else Decimal(0)
+    for number, day in enumerate(days, start=1):
+        elapsed_after = number - found.elapsed
+        cumulated.append(float(actual + pace * elapsed_after) if day > last else None)
+    target = found.target
     return {
-        "categories": [f"{day:%m-%d}" for day, _v in points],
+        "categories": [f"{day:%m-%d}" for day in days],
         "unit": indicator.unit,
         "series": [
+            {"name": _("累计实际"), "type": "bar", "data": done},
             {
-                "name": _("实际"),
-                "type": "bar",
-                "data": [float(v) if v is not None else None for _d, v in points],
-            },
-            {
-                "name": _("日目标"),
+                "name": _("月目标（按进度）"),
                 "type": "line",
-                "data": [float(indicator.daily) if indicator.daily is not None else None]
-                * len(points),
+                "data": [
+                    float(target * n / len(days)) if target else None
+                    for n in range(1, len(days) + 1)
+                ],
             },
+            {"name": _("预计"), "type": "line", "data": cumulated},
         ],
-        "links": [[], []],
+        "links": [[], [], []],
     }
 
 
