@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "duban.people",
     "duban.leads",
     "duban.projects",
+    "duban.aftersales",
     "duban.receivables",
     "django.contrib.admin",
     "django.contrib.auth",

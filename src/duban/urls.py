@@ -27,6 +27,7 @@ urlpatterns = [
     path("people/", include("duban.people.urls")),
     path("leads/", include("duban.leads.urls")),
     path("projects/", include("duban.projects.urls")),
+    path("aftersales/", include("duban.aftersales.urls")),
     path("receivables/", include("duban.receivables.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,7 +28,21 @@ class AdminChangePagesTest(BaseTestCase):
             deadline=day,
             raised_on=day,
         )
+        from django.utils import timezone
+
+        from duban.aftersales.models import Case
         from duban.projects.models import Project
+
+        at = timezone.now()
+        Case.objects.create(
+            number="SH-1",
+            team=self.team_a,
+            lead=self.lead_a,
+            reported_at=at,
+            respond_by=at,
+            resolve_by=at,
+            description="断网",
+        )
 
         Project.objects.create(
             name="宽带推广", team=self.team_a, lead=self.lead_a, starts_on=day, ends_on=day

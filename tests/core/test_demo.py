@@ -146,6 +146,22 @@ class DemoCompanyTests(TestCase):
         self.assertTrue(risk.plans.exists())  # a supply plan demanded (倒逼)
         self.assertTrue(Risk.objects.filter(source="res_handover_unreceived").exists())
 
+    # --- after-sales (issue 15) ----------------------------------------------------------------
+
+    def test_three_months_of_cases_breaches_undecided_and_a_late_table(self):
+        from duban.aftersales.models import Case
+
+        self.assertGreaterEqual(Case.objects.count(), 80)
+        self.assertTrue(Case.objects.filter(escalation__gt=0).exists())  # past its deadline
+        sources = set(
+            Risk.objects.filter(area="aftersales", resolved_on=None).values_list(
+                "source", flat=True
+            )
+        )
+        self.assertTrue({"as_deadline", "as_undecided", "as_table_unreturned"} <= sources)
+        late = Risk.objects.get(source="as_table_unreturned", resolved_on=None)
+        self.assertEqual(late.team.name, "电销四组")
+
     # --- projects (issue 14) -------------------------------------------------------------------
 
     def test_projects_of_every_class_one_re_classed_new_ones_one_projected_to_miss(self):

@@ -57,6 +57,7 @@ class ShellTests(BaseTestCase):
                 "/leads/",
                 "/projects/",
                 "/receivables/",
+                "/aftersales/",
                 "/partners/",
                 "/org/teams/",
                 "/org/employees/",

@@ -61,6 +61,10 @@ class ScreenTests(BrowserTestCase):
                 reverse("leads:calibration"),
                 reverse("projects:project_list"),
                 reverse("projects:indicator_board"),
+                reverse("aftersales:case_list"),
+                reverse("aftersales:review"),
+                reverse("aftersales:tables"),
+                reverse("aftersales:analysis"),
             ],
             "weisheng": [
                 reverse("resources:resource_list"),
@@ -78,6 +82,7 @@ class ScreenTests(BrowserTestCase):
                 reverse("leads:tasks") + f"?team={c.team_a.pk}",
                 reverse("leads:lead_new"),
                 reverse("projects:project_new"),
+                reverse("aftersales:case_new"),
             ],
             "hengzhou": [
                 reverse("home"),

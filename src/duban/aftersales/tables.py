@@ -1,0 +1,23 @@
+from duban.aftersales.importers import shown_moment
+from duban.aftersales.models import Case
+from duban.core.exporting import ExportColumn
+from duban.core.labels import choice_labels
+
+# The after-sales register's export and the import's format (importers.CaseImporter): the
+# import reads these headers back, and what it exports re-imports changing nothing.
+EXPORT_COLUMNS = [
+    ExportColumn("编号", field="number", width=16),
+    ExportColumn("客户", field="partner__name", width=20),
+    ExportColumn("项目", field="project", width=16),
+    ExportColumn("团队", field="team__name"),
+    ExportColumn("处理人", field="handler__name"),
+    ExportColumn("报告时间", field="reported_at", shown=shown_moment, width=18),
+    ExportColumn("渠道", field="channel", shown=choice_labels(Case, "channel")),
+    ExportColumn("类别", field="category__name"),
+    ExportColumn("原因", field="cause__name"),
+    ExportColumn("严重程度", field="severity", shown=choice_labels(Case, "severity")),
+    ExportColumn("状态", field="status", shown=choice_labels(Case, "status")),
+    ExportColumn("问题描述", field="description", width=40),
+    ExportColumn("处理结果", field="resolution", width=30),
+    ExportColumn("责任方", field="responsibility", shown=choice_labels(Case, "responsibility")),
+]
