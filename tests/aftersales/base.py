@@ -66,24 +66,28 @@ class AftersalesTestCase(BaseTestCase):
                 **fields,
             )
 
-    def move(self, case: Case, move: str, when: dt.datetime, by=None) -> Case:
+    @classmethod
+    def move(cls, case: Case, move: str, when: dt.datetime, by=None) -> Case:
         with frozen(when):
-            return services.case_move(case=case, by=by or self.lead_a, move=move)
+            return services.case_move(case=case, by=by or cls.lead_a, move=move)
 
-    def step(self, case: Case, when: dt.datetime, what: str = "电话回访客户", by=None):
+    @classmethod
+    def step(cls, case: Case, when: dt.datetime, what: str = "电话回访客户", by=None):
         with frozen(when):
-            return services.step_record(case=case, by=by or self.lead_a, what=what)
+            return services.step_record(case=case, by=by or cls.lead_a, what=what)
 
-    def resolve(self, case: Case, when: dt.datetime, resolution: str = "已修复", by=None):
+    @classmethod
+    def resolve(cls, case: Case, when: dt.datetime, resolution: str = "已修复", by=None):
         with frozen(when):
             return services.case_resolve(
-                case=case, by=by or self.lead_a, resolution=resolution, confirmed=True
+                case=case, by=by or cls.lead_a, resolution=resolution, confirmed=True
             )
 
-    def decide(self, case: Case, when: dt.datetime, responsibility: str = "back") -> Case:
+    @classmethod
+    def decide(cls, case: Case, when: dt.datetime, responsibility: str = "back") -> Case:
         with frozen(when):
             return services.responsibility_decide(
-                case=case, by=self.supervisor, responsibility=responsibility
+                case=case, by=cls.supervisor, responsibility=responsibility
             )
 
     @staticmethod

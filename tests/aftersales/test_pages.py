@@ -63,8 +63,8 @@ class CasePageTests(BaseTestCase):
         self.client.force_login(self.member_a)
         self.assertEqual(self.client.get(mine.get_absolute_url()).status_code, 200)
         self.assertEqual(self.client.get(other.get_absolute_url()).status_code, 404)
-        rows = self.client.get(reverse("aftersales:case_list")).context["rows"]
-        self.assertEqual(list(rows), [mine])
+        table = self.client.get(reverse("aftersales:case_list")).context["table"]
+        self.assertEqual(list(table.data), [mine])
 
     def test_S_AS_4_the_monthly_table_adds_up_to_the_month_s_cases_and_is_returned(self):
         self.register()

@@ -230,7 +230,7 @@ def describe() -> list:
             )
         ),
         list(
-            CheckIn.objects.order_by("date", "team__name", "title").values_list(
+            CheckIn.objects.order_by("date", "team__name", "area", "title").values_list(
                 "date", "team__name", "title", "status", "outcome"
             )
         ),

@@ -151,6 +151,24 @@ class CyclePageTests(LeadsTestCase):
         self.assertTrue(days)
         self.assertTrue(all(day.day == 10 for day in days))
 
+    def test_the_partner_page_shows_the_cycle_and_the_partner_s_leads(self):
+        self.client.force_login(self.lead_a)
+        self.client.post(
+            reverse("leads:cycles"),
+            {
+                "partner": self.partner.pk,
+                "team": self.team_a.pk,
+                "cycle": "monthly",
+                "day": 10,
+                "lead_days": 3,
+            },
+        )
+        found = self.lead(prospect="乙集团二期", partner=self.partner)
+        page = self.client.get(reverse("partners:partner_detail", args=[self.partner.pk]))
+        html = page.content.decode()
+        self.assertTrue("报计划周期" in html and found.get_absolute_url() in html)
+        self.assertFalse("没有销线记录" in html)
+
     def test_a_weekly_cycle_needs_a_weekday(self):
         self.client.force_login(self.lead_a)
         page = self.client.post(

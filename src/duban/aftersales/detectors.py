@@ -16,7 +16,6 @@ from duban.supervision.choices import Area, RiskLevel
 from duban.supervision.registry import Signal, SignalItem, detector, message, per_team
 
 SOON_HOURS = 2  # working hours before a deadline that it is about to be breached
-REPEAT_DAYS, REPEAT_CASES = 30, 3
 
 
 def _list_url(**params) -> str:
@@ -59,7 +58,7 @@ def deadline(today: dt.date):
         title=lambda team, found: message(
             gettext_noop("%(team)s 有 %(n)d 个售后案例超时或即将超时"), team=team.name, n=len(found)
         ),
-        url=lambda team: _list_url(team=team.pk, breach="1"),
+        url=lambda team: _list_url(team=team.pk, breach="true"),
     )
 
 
@@ -131,7 +130,7 @@ def undecided(today: dt.date):
         title=lambda team, found: message(
             gettext_noop("%(team)s 有 %(n)d 个售后案例解决后没有定责"), team=team.name, n=len(found)
         ),
-        url=lambda team: _list_url(team=team.pk, status="resolved"),
+        url=lambda team: _list_url(team=team.pk, responsibility="undecided"),
     )
 
 
@@ -179,11 +178,10 @@ def _unreturned(month: dt.date):
 
 @detector("as_repeat_partner", area=Area.AFTERSALES, seed_ref="S-AS-2")
 def repeat_partner(today: dt.date):
-    """A partner with REPEAT_CASES or more cases in REPEAT_DAYS days."""
-    since = timezone.make_aware(
-        dt.datetime.combine(today - dt.timedelta(days=REPEAT_DAYS), dt.time())
-    )
-    for partner_id, name, n in selectors.repeat_partners(Case.objects.all(), since, REPEAT_CASES):
+    """A partner with REPEAT_CASES or more cases in REPEAT_DAYS days (selectors)."""
+    since = selectors.days_ago(selectors.REPEAT_DAYS, today)
+    repeats = selectors.repeat_partners(Case.objects.all(), since, selectors.REPEAT_CASES)
+    for partner_id, name, n in repeats:
         last = (
             Case.objects.filter(partner=partner_id)
             .select_related("team__line")
@@ -196,11 +194,11 @@ def repeat_partner(today: dt.date):
             title=message(
                 gettext_noop("%(partner)s 近 %(days)d 天有 %(n)d 个售后案例"),
                 partner=name,
-                days=REPEAT_DAYS,
+                days=selectors.REPEAT_DAYS,
                 n=n,
             ),
             team_id=last.team_id,
             line_id=last.team.line_id,
             subject_label=name,
-            subject_url=_list_url(partner=partner_id),
+            subject_url=_list_url(partner=partner_id, days=selectors.REPEAT_DAYS),
         )

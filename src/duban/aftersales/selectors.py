@@ -12,6 +12,8 @@ from duban.aftersales.choices import OPEN_CASES
 from duban.aftersales.models import Case, Review
 from duban.core import calendar
 
+REPEAT_DAYS, REPEAT_CASES = 30, 3  # a partner with 3 cases in 30 days is a risk (S-AS-2)
+
 
 def clock(case: Case, now: dt.datetime | None = None) -> dict:
     """Working hours left to respond and to resolve (negative: late), and hours taken."""
@@ -67,6 +69,14 @@ def cases_of_month(cases, month: dt.date):
     return cases.filter(reported_at__gte=start, reported_at__lt=end)
 
 
+def days_ago(days: int, today: dt.date | None = None) -> dt.datetime:
+    """The start of the local day ``days`` days before ``today``: "the last 30 days"."""
+    today = today or timezone.localdate()
+    return dt.datetime.combine(
+        today - dt.timedelta(days=days), dt.time(), tzinfo=timezone.get_current_timezone()
+    )
+
+
 def table_rows(team, month: dt.date) -> list[dict]:
     """The tracking table of a team and month (S-AS-4): one row a case reported that month."""
     rows = []
@@ -94,7 +104,8 @@ def pareto(cases) -> list[tuple[str, int, int]]:
     counts = Counter(row["cause__name"] or "" for row in cases.values("cause__name"))
     total = sum(counts.values())
     rows, running = [], 0
-    for cause, n in counts.most_common():
+    # ties by name, the blank cause last
+    for cause, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] == "", kv[0])):
         running += n
         rows.append((cause, n, round(100 * running / total) if total else 0))
     return rows
@@ -109,6 +120,41 @@ def resolve_times(cases) -> dict[tuple[str, str], dict]:
         key: {"n": len(values), "p50": percentile(values, 0.5), "p90": percentile(values, 0.9)}
         for key, values in sorted(groups.items())
     }
+
+
+def resolve_trend(cases, month: dt.date, months: int = 6) -> list[dict]:
+    """Month by month up to ``month``: cases reported, of them resolved, and p50 / p90
+    working hours to resolve (S-AS analysis: the trend over months)."""
+    first = month.replace(day=1)
+    for _back in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    start, _end = month_range(first)
+    _start, end = month_range(month)
+    found = defaultdict(lambda: {"n": 0, "hours": []})
+    zone = timezone.get_current_timezone()
+    rows = cases.filter(reported_at__gte=start, reported_at__lt=end).only(
+        "reported_at", "resolved_at"
+    )
+    for case in rows:
+        group = found[timezone.localtime(case.reported_at, zone).date().replace(day=1)]
+        group["n"] += 1
+        if case.resolved_at is not None:
+            group["hours"].append(hours_to_resolve(case))
+    trend, current = [], first
+    while current <= month:
+        group = found[current]
+        hours = group["hours"]
+        trend.append(
+            {
+                "month": current,
+                "n": group["n"],
+                "resolved": len(hours),
+                "p50": percentile(hours, 0.5),
+                "p90": percentile(hours, 0.9),
+            }
+        )
+        current = (current + dt.timedelta(days=32)).replace(day=1)
+    return trend
 
 
 def repeat_partners(cases, since: dt.datetime, least: int = 3) -> list[tuple[int, str, int]]:

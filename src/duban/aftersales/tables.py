@@ -1,3 +1,8 @@
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from duban.aftersales.choices import OPEN_CASES
 from duban.aftersales.importers import shown_moment
 from duban.aftersales.models import Case
 from duban.core.exporting import ExportColumn
@@ -21,3 +26,23 @@ EXPORT_COLUMNS = [
     ExportColumn("处理结果", field="resolution", width=30),
     ExportColumn("责任方", field="responsibility", shown=choice_labels(Case, "responsibility")),
 ]
+
+
+def _late(record) -> str:
+    late = record.status in OPEN_CASES and record.resolve_by < timezone.now()
+    return "text-danger fw-semibold" if late else ""
+
+
+class CaseTable(tables.Table):
+    number = tables.Column(linkify=True)
+    partner = tables.Column(default="—")
+    cause = tables.Column(default="—")
+    reported_at = tables.DateTimeColumn(format="m-d H:i")
+    resolve_by = tables.DateTimeColumn(format="m-d H:i", attrs={"td": {"class": _late}})
+
+    class Meta:
+        model = Case
+        fields = ["number", "partner", "team", "severity", "cause", "status", "reported_at"]
+        sequence = [*fields, "resolve_by"]
+        attrs = {"class": "table table-sm table-hover align-middle text-nowrap", "id": "case-table"}
+        empty_text = _("没有符合条件的售后案例。")

@@ -2,6 +2,7 @@
 twice-weekly review, the monthly tables and the analysis."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from duban.aftersales import selectors, services
 from duban.aftersales.choices import OPEN_CASES, CaseStatus, Responsibility, Severity
+from duban.aftersales.filters import UNDECIDED, CaseFilterSet
 from duban.aftersales.forms import (
     CaseForm,
     DecideForm,
@@ -24,13 +27,14 @@ from duban.aftersales.forms import (
     StepForm,
 )
 from duban.aftersales.models import Case, Cause, MonthlyTable
+from duban.aftersales.tables import EXPORT_COLUMNS, CaseTable
+from duban.core.exporting import xlsx_response
 from duban.core.history import history_of
 from duban.core.transitions import TransitionError
 from duban.org.choices import Role
 from duban.org.models import Team
 
 FOLLOWERS = {Role.ADMIN, Role.SUPERVISOR, Role.EXECUTIVE, Role.LEAD}
-ROWS = 300
 
 
 def _followers_only(user) -> None:
@@ -53,36 +57,25 @@ def _month(request, today) -> dt.date:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    cases = Case.objects.visible_to(request.user).select_related(
-        "team", "partner", "cause", "handler"
+    filterset = CaseFilterSet(
+        request.GET,
+        queryset=Case.objects.visible_to(request.user).select_related(
+            "team", "partner", "cause", "handler"
+        ),
+        user=request.user,
     )
-    params = request.GET
-    if params.get("status") == "open":
-        cases = cases.filter(status__in=OPEN_CASES)
-    elif params.get("status") in CaseStatus.values:
-        cases = cases.filter(status=params["status"])
-    if params.get("severity") in Severity.values:
-        cases = cases.filter(severity=params["severity"])
-    for name in ("team", "cause", "partner"):
-        if params.get(name, "").isdigit():
-            cases = cases.filter(**{name: int(params[name])})
-    now = timezone.now()
-    if params.get("breach") == "1":
-        cases = cases.filter(status__in=OPEN_CASES, resolve_by__lt=now) | cases.filter(
-            status__in=OPEN_CASES, responded_at=None, respond_by__lt=now
-        )
-    if params.get("responsibility") in Responsibility.values:
-        cases = cases.filter(responsibility=params["responsibility"])
+    if request.GET.get("export") == "xlsx":
+        # the register's own format: what the list exports, a writer may import again
+        rows = filterset.qs.order_by("reported_at", "pk")
+        name = f"售后登记表-{timezone.localdate():%Y%m%d}.xlsx"
+        return xlsx_response(rows, EXPORT_COLUMNS, filename=name, sheet="售后登记表")
+    table = CaseTable(filterset.qs.order_by("-reported_at", "-pk"))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
-        "rows": cases.order_by("-reported_at")[:ROWS],
-        "now": now,
-        "teams": Team.objects.visible_to(request.user).filter(is_active=True),
-        "causes": Cause.objects.all(),
-        "statuses": CaseStatus.choices,
-        "severities": Severity.choices,
-        "chosen": params,
+        "filter": filterset,
+        "table": table,
+        "can_export": True,
         "can_add": request.user.role in services.WRITERS,
-        "shown": ROWS,
     }
     return render(request, "aftersales/case_list.html", context)
 
@@ -270,40 +263,76 @@ def tables(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def analysis(request: HttpRequest) -> HttpResponse:
-    """Causes' Pareto of a month, time to resolve by severity and team (p50 / p90), repeat
-    partners, responsibility split; every figure opens its cases."""
+    """Causes' Pareto of a month, time to resolve by severity and team (p50 / p90) and its
+    trend over six months, repeat partners, responsibility split; every figure opens its
+    cases (the case list, filtered to exactly them)."""
     _followers_only(request.user)
     today = timezone.localdate()
     month = _month(request, today)
     visible = Case.objects.visible_to(request.user)
     cases = selectors.cases_of_month(visible, month)
+    listed = reverse("aftersales:case_list")
+
+    def opens(**params) -> str:
+        return listed + "?" + urlencode({"month": f"{month:%Y-%m}", **params})
+
     pareto = selectors.pareto(cases)
     causes = {c.name: c.pk for c in Cause.objects.all()}
-    since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=30), dt.time()))
+    teams = {t.name: t.pk for t in Team.objects.visible_to(request.user)}
     split = {}
     for value in cases.exclude(responsibility="").values_list("responsibility", flat=True):
         split[value] = split.get(value, 0) + 1
+    undecided = CaseFilterSet.undecided(cases).count()
+    trend = selectors.resolve_trend(visible, month)
+    for row in trend:
+        row["cases_url"] = listed + "?" + urlencode({"month": f"{row['month']:%Y-%m}"})
+        row["resolved_url"] = row["cases_url"] + "&resolved=true"
+    pareto_links = [opens(cause=causes.get(cause, "null")) for cause, _n, _s in pareto]
     context = {
         "month": month,
         "previous": (month - dt.timedelta(days=1)).replace(day=1),
         "next": (month + dt.timedelta(days=32)).replace(day=1),
-        "pareto": [(cause, n, share, causes.get(cause)) for cause, n, share in pareto],
-        "times": selectors.resolve_times(cases),
-        "repeats": selectors.repeat_partners(visible, since, 2),
-        "split": [
-            (Responsibility(k).label, k, n) for k, n in sorted(split.items(), key=lambda kv: -kv[1])
+        "pareto": [(*row, url) for row, url in zip(pareto, pareto_links, strict=True)],
+        "times": [
+            (
+                team,
+                Severity(severity).label,
+                row,
+                opens(team=teams.get(team, ""), severity=severity, resolved="true"),
+            )
+            for (team, severity), row in selectors.resolve_times(cases).items()
         ],
-        "severities": dict(Severity.choices),
+        "trend": trend,
+        "repeats": [
+            (name, n, listed + "?" + urlencode({"partner": pk, "days": selectors.REPEAT_DAYS}))
+            for pk, name, n in selectors.repeat_partners(
+                visible, selectors.days_ago(selectors.REPEAT_DAYS, today), 2
+            )
+        ],
+        "repeat_days": selectors.REPEAT_DAYS,
+        "split": [
+            (Responsibility(k).label, n, opens(responsibility=k))
+            for k, n in sorted(split.items(), key=lambda kv: -kv[1])
+        ],
+        "undecided": (undecided, opens(responsibility=UNDECIDED)),
         "chart": {
             "categories": [cause or _("未填原因") for cause, _n, _s in pareto],
             "unit": _("个"),
             "series": [{"name": _("案例数"), "data": [n for _c, n, _s in pareto]}],
-            "links": [
-                [
-                    reverse("aftersales:case_list") + (f"?cause={causes[c]}" if c in causes else "")
-                    for c, _n, _s in pareto
-                ]
+            "links": [pareto_links],
+        },
+        "trend_chart": {
+            "categories": [f"{row['month']:%Y-%m}" for row in trend],
+            "unit": _("工作小时"),
+            "series": [
+                {"name": p, "type": "line", "data": [_rounded(row[p]) for row in trend]}
+                for p in ("p50", "p90")
             ],
+            "links": [[row["resolved_url"] for row in trend]] * 2,
         },
     }
     return render(request, "aftersales/analysis.html", context)
+
+
+def _rounded(hours: float | None) -> float | None:
+    return None if hours is None else round(hours, 1)
