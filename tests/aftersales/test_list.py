@@ -231,3 +231,13 @@ class HiddenErrorTests(AftersalesTestCase):
         self.client.force_login(self.supervisor)
         page = self.client.get(LIST, {"month": "2026-13"})
         self.assertTrue("月份请写成 2026-10 的样子（这个条件没有用上）" in page.content.decode())
+
+
+class AnalysisMonthTests(CaseSetMixin, AftersalesTestCase):
+    def test_early_in_a_month_without_cases_the_analysis_shows_the_last_month(self):
+        self.client.force_login(self.supervisor)
+        with frozen(at(2026, 12, 1, 9)):
+            page = self.client.get(reverse("aftersales:analysis"))
+            self.assertEqual(f"{page.context['month']:%Y-%m}", "2026-11")
+            chosen = self.client.get(reverse("aftersales:analysis"), {"month": "2026-12"})
+            self.assertEqual(f"{chosen.context['month']:%Y-%m}", "2026-12")

@@ -271,6 +271,9 @@ def analysis(request: HttpRequest) -> HttpResponse:
     month = _month(request, today)
     visible = Case.objects.visible_to(request.user)
     cases = selectors.cases_of_month(visible, month)
+    if "month" not in request.GET and not cases.exists():  # early in a month: the last one
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+        cases = selectors.cases_of_month(visible, month)
     listed = reverse("aftersales:case_list")
 
     def opens(**params) -> str:
