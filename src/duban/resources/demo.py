@@ -107,7 +107,8 @@ def _pool(company, team, as_of) -> list[dict]:
                 "team": team,
                 "contact_name": rng.choice(SURNAMES) + rng.choice(["先生", "女士", "经理", "总"]),
                 "company": rng.choice(FIRMS) + rng.choice(KINDS) + "有限公司",
-                "phone": f"1{rng.choice('3589')}{team.pk:02d}{n:07d}",
+                # 11 digits whatever the team's key (PostgreSQL's keys grow past 99)
+                "phone": f"1{rng.choice('3589')}{team.pk % 100:02d}{n:07d}",
                 "source": source,
                 "category": rng.choice(CATEGORIES),
                 "grade": rng.choices("ABCD", weights=[10, 30, 40, 20])[0],
@@ -153,7 +154,7 @@ def _week(company, rows, start, end) -> None:
         rows.append(
             {
                 **rows[n],
-                "phone": f"1{rng.choice('3589')}{team.pk:02d}9{n:06d}",
+                "phone": f"1{rng.choice('3589')}{team.pk % 100:02d}9{n:06d}",
                 "status": "新分配",
                 "outcome": "",
                 "received_on": end,
