@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "duban.projects",
     "duban.aftersales",
     "duban.receivables",
+    "duban.cockpit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -29,5 +29,6 @@ urlpatterns = [
     path("projects/", include("duban.projects.urls")),
     path("aftersales/", include("duban.aftersales.urls")),
     path("receivables/", include("duban.receivables.urls")),
+    path("cockpit/", include("duban.cockpit.urls")),
     path("admin/", admin.site.urls),
 ]

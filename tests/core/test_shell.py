@@ -47,6 +47,8 @@ class ShellTests(BaseTestCase):
             nav,
             [
                 "/supervision/todo/",
+                "/cockpit/",
+                "/cockpit/scorecards/",
                 "/supervision/board/",
                 "/supervision/matters/",
                 "/supervision/checkins/",

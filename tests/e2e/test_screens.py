@@ -65,8 +65,13 @@ class ScreenTests(BrowserTestCase):
                 reverse("aftersales:review"),
                 reverse("aftersales:tables"),
                 reverse("aftersales:analysis"),
+                reverse("cockpit:dashboard"),
+                reverse("cockpit:scorecards"),
+                reverse("cockpit:scorecard", args=[c.lead_a.pk]),
+                reverse("cockpit:weights"),
             ],
             "weisheng": [
+                reverse("cockpit:dashboard"),
                 reverse("resources:resource_list"),
                 reverse("resources:handover_new"),
                 reverse("resources:import"),

@@ -69,6 +69,20 @@ def cases_of_month(cases, month: dt.date):
     return cases.filter(reported_at__gte=start, reported_at__lt=end)
 
 
+def table_due(month: dt.date) -> dt.date:
+    """The day a month's tracking table is due back: the 5th working day of the month after
+    (S-AS-4)."""
+    following = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return calendar.add_workdays(following - dt.timedelta(days=1), 5)
+
+
+def teams_with_cases(month: dt.date, team_ids) -> set[int]:
+    """The teams of ``team_ids`` with a case reported in ``month``: those that owe its
+    tracking table (S-AS-4)."""
+    cases = cases_of_month(Case.objects.filter(team_id__in=team_ids), month)
+    return set(cases.order_by().values_list("team_id", flat=True).distinct())
+
+
 def days_ago(days: int, today: dt.date | None = None) -> dt.datetime:
     """The start of the local day ``days`` days before ``today``: "the last 30 days"."""
     today = today or timezone.localdate()

@@ -30,6 +30,7 @@ from duban.aftersales.models import Case, Cause, MonthlyTable
 from duban.aftersales.tables import EXPORT_COLUMNS, CaseTable
 from duban.core.exporting import xlsx_response
 from duban.core.history import history_of
+from duban.core.months import month_param
 from duban.core.transitions import TransitionError
 from duban.org.choices import Role
 from duban.org.models import Team
@@ -47,12 +48,8 @@ def _writers_only(user) -> None:
         raise PermissionDenied
 
 
-def _month(request, today) -> dt.date:
-    try:
-        year, month = (int(p) for p in request.GET.get("month", "").split("-"))
-        return dt.date(year, month, 1) if 2000 <= year <= 2100 else today.replace(day=1)
-    except ValueError:
-        return today.replace(day=1)
+def _month(request, today: dt.date) -> dt.date:
+    return month_param(request.GET.get("month"), today)
 
 
 @login_required

@@ -7,10 +7,11 @@ from duban.core import calendar
 from duban.org import selectors
 from duban.org.choices import Role
 
-# where each role starts its day: the supervisor's agenda, the lead's to-do
+# where each role starts its day: the supervisor's agenda, the executive's dashboard, the
+# lead's to-do
 START_PAGES = {
     Role.SUPERVISOR: "supervision:agenda",
-    Role.EXECUTIVE: "supervision:agenda",
+    Role.EXECUTIVE: "cockpit:dashboard",
     Role.LEAD: "supervision:todo",
 }
 

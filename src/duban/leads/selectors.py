@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from duban.core import calendar
-from duban.leads.choices import Stage
+from duban.leads.choices import OPEN_STAGES, RequestStatus, Stage
 from duban.leads.models import LeadRequest, LeadSummary, LeadTask, SalesLead
 
 BANDS = [(0, 20), (20, 40), (40, 60), (60, 80), (80, 101)]  # probability bands, per cent
@@ -66,6 +66,47 @@ def projection(request: LeadRequest, today: dt.date, *, points: bool = False) ->
                 (day, done if day <= today else None, round(request.accepted * number / total))
             )
     return found
+
+
+def due_pro_rata(request: LeadRequest, day: dt.date) -> int:
+    """The leads a request owes by ``day`` as ``projection`` counts them (its ``due_so_far``,
+    held to it by a test): accepted × working days elapsed ÷ working days in all; 0 without
+    an agreed target."""
+    if not (request.accepted and request.starts_on and request.target_on):
+        return 0
+    days = calendar.workdays_between(request.starts_on, request.target_on)
+    elapsed = sum(1 for one in days if one <= day)
+    return round(request.accepted * elapsed / max(len(days), 1))
+
+
+def targeted_requests(team_ids):
+    """The requests ``team_ids`` took with an agreed target (agreed, or done since)."""
+    return LeadRequest.objects.filter(
+        team__in=team_ids,
+        status__in=[RequestStatus.AGREED, RequestStatus.DONE],
+        accepted__gt=0,
+        starts_on__isnull=False,
+        target_on__isnull=False,
+    )
+
+
+def delivered_by(request_ids, day: dt.date) -> dict[int, int]:
+    """The leads delivered for each request up to ``day``, in one grouped query."""
+    rows = (
+        SalesLead.objects.filter(request__in=request_ids, delivered_on__lte=day)
+        .values("request")
+        .annotate(n=Count("pk"))
+    )
+    return {row["request"]: row["n"] for row in rows}
+
+
+def open_during(team_ids, start: dt.date, end: dt.date):
+    """The leads of ``team_ids`` open at the end of a day from ``start`` to ``end``: delivered
+    by ``end`` and not closed by ``start`` (a lead won or lost without a closing day counts as
+    closed all along)."""
+    return SalesLead.objects.filter(team__in=team_ids, delivered_on__lte=end).filter(
+        Q(closed_on__gt=start) | Q(closed_on__isnull=True, stage__in=OPEN_STAGES)
+    )
 
 
 @dataclass

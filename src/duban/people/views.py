@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from duban.core import calendar
 from duban.core.history import history_of
+from duban.core.months import month_param
 from duban.core.transitions import TransitionError
 from duban.org.choices import Post, Role
 from duban.org.models import Employee, Team
@@ -58,13 +59,7 @@ def _editors_only(user) -> None:
 
 
 def _month(request, today: dt.date) -> dt.date:
-    """The month a page shows: ``?month=2026-11``, else this one; nonsense is ignored."""
-    text = request.GET.get("month", "")
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        return dt.date(year, month, 1) if 2000 <= year <= 2100 else selectors.month_start(today)
-    except ValueError:
-        return selectors.month_start(today)
+    return month_param(request.GET.get("month"), today)
 
 
 def _team(request, user) -> Team | None:

@@ -13,7 +13,10 @@ class SupervisionConfig(AppConfig):
     label = "supervision"
     verbose_name = _("督办")
     nav = [
-        NavItem(_("今日督办"), "supervision:agenda", roles=SUPERVISING, order=10),
+        # the executive's day starts on the cockpit's dashboard, not the supervisor's agenda
+        NavItem(
+            _("今日督办"), "supervision:agenda", roles=SUPERVISING - {Role.EXECUTIVE}, order=10
+        ),
         NavItem(_("我的待办"), "supervision:todo", roles=frozenset({Role.LEAD}), order=11),
         NavItem(_("风险看板"), "supervision:risk_board", roles=SUPERVISING | {Role.LEAD}, order=20),
         NavItem(_("督办事项"), "supervision:matter_list", order=30),

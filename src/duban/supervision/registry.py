@@ -272,14 +272,16 @@ def table_kind(name: str, *, area: Area, label, stale_days: int, **options) -> T
 # --- daily records ---------------------------------------------------------------------------
 
 DAILY: dict[str, Callable[[dt.date], object]] = {}
+CLOSING: dict[str, Callable[[dt.date], object]] = {}
 
 
-def daily(name: str):
+def daily(name: str, *, after_detectors: bool = False):
     """Register ``func(today)``: a figure an area records each working day (a team's days of
-    cover, say), for trends no row keeps. ``duban tick`` runs them before the detectors."""
+    cover, say), for trends no row keeps. ``duban tick`` runs them before the detectors, or
+    last, ``after_detectors`` (a snapshot of the risks they found)."""
 
     def register(func):
-        DAILY[name] = func
+        (CLOSING if after_detectors else DAILY)[name] = func
         return func
 
     return register

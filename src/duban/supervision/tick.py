@@ -31,6 +31,7 @@ from duban.supervision.choices import (
 )
 from duban.supervision.models import AreaPolicy, CheckIn, FollowUpRule, Risk, RiskItem
 from duban.supervision.registry import (
+    CLOSING,
     DAILY,
     DETECTORS,
     ESCALATING,
@@ -52,6 +53,9 @@ def tick(*, today: dt.date | None = None) -> dict[str, int]:
     report.update(risks_sync(today=today))
     report["plans_demanded"] = plans_autodemand(today=today)
     report.update(escalate(today=today))
+    if calendar.is_workday(today):
+        for name, record in CLOSING.items():
+            report[name] = record(today)
     return report
 
 

@@ -28,5 +28,6 @@ class Command(BaseCommand):
             "imports_abandoned": "中断的导入记为失败",
             "escalated": "升级事项",
             "messages": "新通知",
+            "snapshots": "每日快照指标",
         }
         self.stdout.write("，".join(f"{labels.get(k, k)} {v}" for k, v in report.items()))

@@ -1,0 +1,115 @@
+"""The cockpit's writes: a supervisor's adjustment and comment on a lead's month, the admin's
+weights, and the daily snapshot of every team's key figures."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from duban.cockpit.models import POINTS, Adjustment, Comment, Snapshot, Weight, visible_leads
+from duban.core import figures
+from duban.core.services import StaleEditError, save_versioned
+from duban.org.choices import Role
+from duban.org.models import Team
+
+SCORERS = {Role.ADMIN, Role.SUPERVISOR}  # who adjust and comment (the executive only reads)
+
+
+def _may_score(by, lead) -> None:
+    if by.role not in SCORERS or not visible_leads(by).filter(pk=lead.pk).exists():
+        raise PermissionDenied
+
+
+def score_adjust(
+    *, by, lead, month: dt.date, dimension: str, points: int, reason: str, version: int | None
+) -> Adjustment | None:
+    """Set (or, with 0 points, withdraw) the adjustment of one dimension of ``lead``'s
+    ``month``; ``version`` is the one the form showed (None: there was none), so that two
+    supervisors adjusting at once cannot overwrite each other."""
+    _may_score(by, lead)
+    reason = reason.strip()
+    if points and not reason:
+        raise ValidationError(_("请写明调整原因。"))
+    if not -POINTS <= points <= POINTS:
+        raise ValidationError(_("调整分须在 -%(n)d 到 %(n)d 之间。") % {"n": POINTS})
+    month = month.replace(day=1)
+    with transaction.atomic():
+        found = (
+            Adjustment.objects.select_for_update()
+            .filter(lead=lead, month=month, dimension=dimension)
+            .first()
+        )
+        if found is None and version is not None:
+            raise StaleEditError(Adjustment(lead=lead, month=month, dimension=dimension))
+        if found is not None and version != found.version:
+            raise StaleEditError(found)
+        if found is None:
+            if not points:
+                return None
+            adjustment = Adjustment(
+                lead=lead, month=month, dimension=dimension, points=points, reason=reason, by=by
+            )
+            adjustment._history_user = by
+            adjustment.save()
+            return adjustment
+        if not points:
+            found._history_user = by
+            found.delete()
+            return None
+        found.points, found.reason, found.by = points, reason, by
+        found._history_user = by
+        return save_versioned(found, expected_version=version)
+
+
+def comment_add(*, by, lead, month: dt.date, text: str) -> Comment:
+    _may_score(by, lead)
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("点评不能为空。"))
+    return Comment.objects.create(lead=lead, month=month.replace(day=1), text=text, by=by)
+
+
+def weights_save(*, by, weights: dict[str, Decimal]) -> int:
+    """Keep the admin's weights (a dimension's key is "dimension:<name>"); returns how many
+    changed."""
+    if by.role != Role.ADMIN:
+        raise PermissionDenied
+    changed = 0
+    with transaction.atomic():
+        current = {w.key: w for w in Weight.objects.select_for_update()}
+        for key, value in weights.items():
+            found = current.get(key)
+            if found is not None and found.weight == value:
+                continue
+            if found is None:
+                found = Weight(key=key, weight=value)
+            found.weight = value
+            found._history_user = by
+            found.save()
+            changed += 1
+    return changed
+
+
+def snapshot_take(*, day: dt.date) -> int:
+    """Write every active team's key figures of ``day``; a later run of the same day replaces
+    them, so the last tick of a day stands. Returns how many figures are new or changed (0
+    when run again on unchanged data: the tick stays idempotent)."""
+    team_ids = list(Team.objects.filter(is_active=True).values_list("pk", flat=True))
+    found = {
+        (team, code): value
+        for team, values in figures.compute(team_ids, day).items()
+        for code, value in values.items()
+    }
+    with transaction.atomic():
+        kept = Snapshot.objects.select_for_update().filter(day=day)
+        before = {(row.team_id, row.code): row.value for row in kept}
+        changed = sum(1 for key, value in found.items() if before.get(key) != value)
+        if changed or before.keys() != found.keys():
+            kept.delete()
+            Snapshot.objects.bulk_create(
+                [Snapshot(team_id=t, day=day, code=c, value=v) for (t, c), v in found.items()],
+                batch_size=2000,
+            )
+    return changed
