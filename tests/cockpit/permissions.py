@@ -33,3 +33,16 @@ EXPECTATIONS = [
         data={"text": "节奏好", "month": "2026-11"},
     ),
 ]
+
+NOT_LEADS = {"member_a": 403, "lead_a": 403, "lead_b": 403}
+EXPECTATIONS += [
+    # the supervision report: supervisors, the executive and the admin read it
+    Expect("cockpit:report", signed_in(**NOT_LEADS)),
+    # a supervisor (or the admin) sends it to the executives; the executive only reads
+    Expect(
+        "cockpit:report_send",
+        signed_in(302, **NOT_LEADS, executive=403),
+        method="post",
+        data={"kind": "weekly"},
+    ),
+]

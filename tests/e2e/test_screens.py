@@ -69,6 +69,7 @@ class ScreenTests(BrowserTestCase):
                 reverse("cockpit:scorecards"),
                 reverse("cockpit:scorecard", args=[c.lead_a.pk]),
                 reverse("cockpit:weights"),
+                reverse("cockpit:report"),
             ],
             "weisheng": [
                 reverse("cockpit:dashboard"),

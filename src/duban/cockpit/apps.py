@@ -15,6 +15,7 @@ class CockpitConfig(AppConfig):
     nav = [
         NavItem(_("驾驶舱"), "cockpit:dashboard", roles=WATCHERS, order=12),
         NavItem(_("主管评分"), "cockpit:scorecards", roles=WATCHERS, order=13),
+        NavItem(_("督办报告"), "cockpit:report", roles=WATCHERS - {Role.LEAD}, order=14),
     ]
 
     def ready(self):

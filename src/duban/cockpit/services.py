@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from duban.cockpit.models import POINTS, Adjustment, Comment, Snapshot, Weight, visible_leads
@@ -113,3 +113,42 @@ def snapshot_take(*, day: dt.date) -> int:
                 batch_size=2000,
             )
     return changed
+
+
+def report_announce(*, period, line, by) -> int:
+    """Queue, for every executive and the head of each line reported on, a message that the
+    report of ``period`` is ready with its link; returns how many were new."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from duban.notify.services import Message, outbox_enqueue
+    from duban.org.models import BusinessLine, User
+
+    lines = BusinessLine.objects.filter(pk=line.pk) if line else BusinessLine.objects.all()
+    readers = User.objects.filter(is_active=True).filter(
+        models.Q(role=Role.EXECUTIVE) | models.Q(pk__in=lines.values("head"))
+    )
+    query = {"kind": period.kind, "start": f"{period.start:%Y-%m-%d}"}
+    if line:
+        query["line"] = line.pk
+    link = reverse("cockpit:report") + "?" + urlencode(query)
+    scope = line.name if line else _("全部条线")
+    key = f"report:{period.kind}:{period.start}:{line.pk if line else 'all'}"
+    reason = _("%(title)s %(period)s（%(scope)s）已由 %(by)s 发出") % {
+        "title": period.title,
+        "period": period.label,
+        "scope": scope,
+        "by": by.display_name,
+    }
+    return outbox_enqueue(
+        messages=[
+            Message(
+                recipient_id=reader.pk,
+                reason=reason[:300],
+                link=link,
+                dedupe_key=f"{key}:{reader.pk}",
+            )
+            for reader in readers.distinct()
+        ]
+    )

@@ -10,4 +10,6 @@ urlpatterns = [
     path("scorecards/<int:lead>/", views.scorecard, name="scorecard"),
     path("scorecards/<int:lead>/adjust/", views.adjust, name="adjust"),
     path("scorecards/<int:lead>/comment/", views.comment, name="comment"),
+    path("report/", views.report, name="report"),
+    path("report/send/", views.report_send, name="report_send"),
 ]

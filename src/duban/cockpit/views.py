@@ -1,7 +1,9 @@
 """The cockpit's pages: the dashboard, the ranking of the leads' scorecards, one lead's month
 with its evidence, and the admin's weights."""
 
-from urllib.parse import urlencode
+import datetime as dt
+import io
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from duban.cockpit import dashboards, selectors, services
+from duban.cockpit import dashboards, report_files, reports, selectors, services
 from duban.cockpit.forms import AdjustForm, CommentForm, WeightsForm
 from duban.cockpit.models import visible_leads
 from duban.core.exporting import ExportColumn, xlsx_response
@@ -21,6 +23,7 @@ from duban.core.months import add_months, month_param
 from duban.core.scoring import Dimension
 from duban.core.services import StaleEditError
 from duban.org.choices import Role
+from duban.org.models import BusinessLine
 
 WATCHERS = {Role.ADMIN, Role.SUPERVISOR, Role.EXECUTIVE, Role.LEAD}
 
@@ -204,3 +207,86 @@ def weights(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已保存 %(n)d 项权重。") % {"n": changed})
             return redirect("cockpit:weights")
     return render(request, "cockpit/weights.html", {"form": form, "editable": editable})
+
+
+REPORT_READERS = {Role.ADMIN, Role.SUPERVISOR, Role.EXECUTIVE}
+
+
+def _report_args(request, data) -> tuple[reports.Period, BusinessLine | None, object]:
+    """The period (``kind``, ``start``: any day in it; else the last complete one) and the
+    line (``line``: one the user sees; else all) a report was asked for."""
+    if request.user.role not in REPORT_READERS:
+        raise PermissionDenied
+    today = timezone.localdate()
+    kind = data.get("kind") if data.get("kind") in reports.KINDS else reports.WEEKLY
+    try:
+        day = min(dt.date.fromisoformat(data.get("start", "")), today)
+        period = reports.period_of(kind, max(day, dt.date(2000, 1, 1)))
+    except ValueError:
+        period = reports.last_complete(kind, today)
+    lines = BusinessLine.objects.visible_to(request.user)
+    line = None
+    if str(data.get("line", "")).isdigit():
+        line = get_object_or_404(lines, pk=int(data["line"]))
+    return period, line, lines
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """The supervision report of a week or a month, for the lines the reader sees: a page to
+    print, a PDF, a workbook."""
+    period, line, lines = _report_args(request, request.GET)
+    today = timezone.localdate()
+    teams = reports.teams_for(request.user, line.pk if line else None)
+    context = reports.report(teams, period, today)
+    name = f"{period.title}-{period.start:%Y%m%d}"
+    if request.GET.get("format") == "pdf":
+        try:
+            pdf = report_files.as_pdf(context)
+        except report_files.PdfUnavailable as error:
+            messages.error(request, str(error))
+            query = request.GET.copy()
+            query.pop("format")
+            return redirect(f"{request.path}?{query.urlencode()}")
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.pdf"
+        return response
+    if request.GET.get("format") == "xlsx":
+        target = io.BytesIO()
+        report_files.as_xlsx(context, target)
+        response = HttpResponse(
+            target.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.xlsx"
+        return response
+    query = {"kind": period.kind, "start": f"{period.start:%Y-%m-%d}"}
+    if line:
+        query["line"] = line.pk
+    following = period.following()
+    context |= {
+        "line": line,
+        "lines": lines,
+        "kinds": [(k, v) for k, v in reports.KINDS.items()],
+        "previous": period.previous(),
+        "following": following if following.start <= today else None,
+        "query": "?" + urlencode(query),
+        "can_send": request.user.role in services.SCORERS,
+    }
+    return render(request, "cockpit/report.html", context)
+
+
+@login_required
+@require_POST
+def report_send(request: HttpRequest) -> HttpResponse:
+    """Tell the executives (and the lines' heads) that the report is ready, through the
+    notification outbox: once per report and person however often it is sent."""
+    period, line, _lines = _report_args(request, request.POST)
+    if request.user.role not in services.SCORERS:
+        raise PermissionDenied
+    sent = services.report_announce(period=period, line=line, by=request.user)
+    messages.success(request, _("已通知 %(n)d 位领导。") % {"n": sent})
+    query = {"kind": period.kind, "start": f"{period.start:%Y-%m-%d}"}
+    if line:
+        query["line"] = line.pk
+    return redirect(reverse("cockpit:report") + "?" + urlencode(query))
