@@ -373,15 +373,25 @@ class FigureTests(ScoringTestCase):
         links = [FIGURES[code].link for code in CODES]
         self.assertEqual(
             [link(team, FRIDAY) for link in links],
-            [f"{leads}?team={team}", f"{requests}?show=all", f"{leads}?stage=open&team={team}"],
+            [
+                f"{leads}?month={FRIDAY:%Y-%m}&for_team={team}",
+                f"{requests}?show=all&team={team}",
+                f"{leads}?stage=open&team={team}",
+            ],
         )
         self.assertEqual(
             [link(None, FRIDAY) for link in links],
-            [leads, f"{requests}?show=all", f"{leads}?stage=open"],
+            [f"{leads}?month={FRIDAY:%Y-%m}", f"{requests}?show=all", f"{leads}?stage=open"],
         )
         self.client.force_login(self.supervisor)
+        delivered, _target, open_now = self.figures(day(30))[0]
         rows = self.client.get(FIGURES["leads_open"].link(team, day(30))).context["rows"]
-        self.assertEqual(len(rows), self.figures(day(30))[0][2])
+        self.assertEqual(len(rows), open_now)
+        link = FIGURES["leads_delivered_month"].link(team, day(30))
+        self.assertEqual(len(self.client.get(link).context["rows"]), delivered)
+        board = self.client.get(FIGURES["leads_target_month"].link(team, day(30)))
+        teams = {r.team_id for rows in board.context["groups"].values() for r, _p in rows}
+        self.assertEqual(teams, {team})
 
     def test_three_queries_for_every_team(self):
         calendar.workdays_between(day(1), day(1))

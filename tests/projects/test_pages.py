@@ -95,6 +95,22 @@ class ProjectPageTests(ProjectsTestCase):
         self.assertEqual(len(rows[0][1][0][1]), 3)  # day, week, month
         self.assertTrue(Project.objects.filter(name="老").exists())
 
+    def test_the_cockpit_s_links_list_the_team_s_new_projects_and_their_board(self):
+        from duban.core import figures
+
+        today = timezone.localdate()
+        new = self.short(name="新", starts_on=today - dt.timedelta(days=3))
+        self.long(name="老", starts_on=today - dt.timedelta(days=300))
+        Indicator.objects.create(project=new, name="外呼量", daily=100, weekly=500)
+        self.client.force_login(self.supervisor)
+        link = figures.FIGURES["prj_new"].link(self.team_a.pk, today)
+        rows = self.client.get(link).context["rows"]
+        self.assertEqual([project for project, _risk, _new in rows], [new])
+        self.assertEqual(figures.compute([self.team_a.pk], today)[self.team_a.pk]["prj_new"], 1)
+        board = reverse("projects:indicator_board")
+        other = self.client.get(board, {"team": self.team_b.pk}).context["rows"]
+        self.assertEqual(other, [])
+
     def test_S_PRJ_5_the_chart_adds_up_to_the_actuals_and_ends_at_the_projection(self):
         today = timezone.localdate()
         project = self.short(name="图", starts_on=today - dt.timedelta(days=40))

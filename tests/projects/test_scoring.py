@@ -289,7 +289,7 @@ class FigureTests(ScoringTestCase):
             links,
             {
                 "prj_active": f"{reverse('projects:project_list')}?team={team}",
-                "prj_new": f"{reverse('projects:project_list')}?team={team}",
+                "prj_new": f"{reverse('projects:project_list')}?team={team}&new=1",
                 "prj_indicators": f"{board}?team={team}",
                 "prj_indicators_behind": f"{board}?team={team}",
             },

@@ -4,6 +4,7 @@ followed before they report; and each team's leads delivered against its pace, a
 
 import datetime as dt
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.db.models import Count, Min, Q
 from django.urls import reverse
@@ -231,13 +232,15 @@ def partner_cycles(period: Period) -> list[Evidence]:
 
 
 def _leads_url(team_id: int | None, day: dt.date) -> str:
-    # the leads list has no month filter: newest delivered first
-    return reverse("leads:lead_list") + (f"?team={team_id}" if team_id else "")
+    """The leads delivered this month for the team's requests with an agreed target."""
+    query = {"month": f"{day:%Y-%m}"} | ({"for_team": team_id} if team_id else {})
+    return reverse("leads:lead_list") + "?" + urlencode(query)
 
 
 def _requests_url(team_id: int | None, day: dt.date) -> str:
-    # the request board has no team filter: every request, those done included
-    return reverse("leads:request_board") + "?show=all"
+    """The requests the team took, those done included (their pace makes the target)."""
+    query = {"show": "all"} | ({"team": team_id} if team_id else {})
+    return reverse("leads:request_board") + "?" + urlencode(query)
 
 
 def _open_url(team_id: int | None, day: dt.date) -> str:

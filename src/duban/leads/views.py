@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from duban.core import calendar
 from duban.core.history import history_of
+from duban.core.months import month_end, month_param
 from duban.core.services import StaleEditError
 from duban.core.transitions import TransitionError
 from duban.leads import selectors, services
@@ -82,6 +83,14 @@ def _refused(request, error) -> None:
 # --- requests (S-LEAD-1, S-LEAD-3) -----------------------------------------------------------
 
 
+def _team_param(request, name: str) -> Team | None:
+    """A team the reader sees, named by ``?name=<id>``; anything else is ignored."""
+    text = request.GET.get(name, "")
+    if not text.isdigit():
+        return None
+    return Team.objects.visible_to(request.user).filter(pk=int(text)).first()
+
+
 @login_required
 def request_board(request: HttpRequest) -> HttpResponse:
     """Open requests by back-end team, each with its progress against the target."""
@@ -93,6 +102,9 @@ def request_board(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show == "open":
         rows = rows.filter(status__in=OPEN_REQUESTS)
+    team = _team_param(request, "team")
+    if team:  # the requests a (front) team took
+        rows = rows.filter(team=team)
     groups = {}
     for lead_request in rows.order_by("back_team__name", "status", "-raised_on")[:ROWS]:
         found = selectors.projection(lead_request, today)
@@ -100,6 +112,7 @@ def request_board(request: HttpRequest) -> HttpResponse:
     context = {
         "groups": groups,
         "show": show,
+        "team": team,
         "can_raise": request.user.role in WRITERS
         and Team.objects.visible_to(request.user).filter(kind=TeamKind.BACK).exists(),
         "margin": Settings.current().shortfall_margin,
@@ -378,6 +391,13 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(stage=stage)
     if request.GET.get("request", "").isdigit():
         rows = rows.filter(request=int(request.GET["request"]))
+    month = None
+    if request.GET.get("month"):  # the cockpit's "delivered this month" opens its leads
+        month = month_param(request.GET["month"], timezone.localdate())
+        rows = rows.filter(delivered_on__range=(month, month_end(month)))
+    for_team = _team_param(request, "for_team")
+    if for_team:  # … delivered for that team's requests with an agreed target
+        rows = rows.filter(request__in=selectors.targeted_requests([for_team.pk]))
     low, _dash, high = request.GET.get("band", "").partition("-")
     if low.isdigit() and high.isdigit():  # a band of the calibration: its closed leads
         rows = rows.filter(
@@ -389,6 +409,8 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "teams": _front_teams(request.user),
         "stage": stage,
         "stages": Stage.choices,
+        "month": month,
+        "for_team": for_team,
         "shown": ROWS,
         "can_add": request.user.role in WRITERS,
         "today": timezone.localdate(),

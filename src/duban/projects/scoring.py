@@ -339,18 +339,23 @@ def _url(name: str, team_id: int | None) -> str:
 
 
 def project_list_url(team_id: int | None, day: dt.date) -> str:
-    """The team's active projects (the list marks the new ones; it has no filter for them)."""
+    """The team's active projects."""
     return _url("projects:project_list", team_id)
 
 
+def new_project_url(team_id: int | None, day: dt.date) -> str:
+    """The team's active projects that are new."""
+    return _url("projects:project_list", team_id) + ("&" if team_id else "?") + "new=1"
+
+
 def indicator_board_url(team_id: int | None, day: dt.date) -> str:
-    """The new projects' indicator board (it lists every team the reader sees)."""
+    """The new projects' indicator board of the team."""
     return _url("projects:indicator_board", team_id)
 
 
 @figures(
     Figure("prj_active", Area.PROJECTS, _("进行中项目"), "个", link=project_list_url, order=40),
-    Figure("prj_new", Area.PROJECTS, _("其中新项目"), "个", link=project_list_url, order=41),
+    Figure("prj_new", Area.PROJECTS, _("其中新项目"), "个", link=new_project_url, order=41),
     Figure(
         "prj_indicators", Area.PROJECTS, _("新项目指标"), "项", link=indicator_board_url, order=42
     ),

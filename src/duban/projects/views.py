@@ -85,6 +85,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     )
     if request.GET.get("risk") == "1":
         rows = rows.filter(pk__in=at_risk)
+    if request.GET.get("new") == "1":  # new on today (the cockpit's "of which new")
+        rows = selectors.new_projects(rows, timezone.localdate())
     counts = selectors.counts_by_class(projects)
     teams = Team.objects.visible_to(request.user).filter(pk__in=counts.keys())
     today = timezone.localdate()
@@ -403,6 +405,9 @@ def indicator_board(request: HttpRequest) -> HttpResponse:
     projects = selectors.new_projects(
         Project.objects.visible_to(request.user), today
     ).select_related("team")
+    team = request.GET.get("team", "")
+    if team.isdigit():
+        projects = projects.filter(team=int(team))
     context = {"rows": selectors.board(projects, today), "today": today}
     return render(request, "projects/indicator_board.html", context)
 
