@@ -138,3 +138,21 @@ class SnapshotTests(BaseTestCase):
             Snapshot.objects.filter(day=dt.date(2026, 11, 27)).values_list("team", "code", "value")
         )
         self.assertEqual(before, after)
+
+
+class DashboardCostTests(BaseTestCase):
+    def queries(self, user) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.force_login(user)
+        self.client.get(DASHBOARD)  # sessions and caches warmed
+        with CaptureQueriesContext(connection) as seen:
+            self.assertEqual(self.client.get(DASHBOARD).status_code, 200)
+        return len(seen)
+
+    def test_the_queries_do_not_grow_with_the_teams(self):
+        one = self.queries(self.lead_a)
+        for n in range(6):
+            TeamFactory(name=f"新组{n}", line=self.line_1)
+        self.assertEqual(self.queries(self.executive), one)
