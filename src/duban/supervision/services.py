@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from duban.core import calendar
 from duban.core.transitions import TransitionError, transition
+from duban.notify.models import MessageKind
+from duban.notify.services import Message as Notice
+from duban.notify.services import outbox_enqueue
 from duban.org.choices import Role
 from duban.supervision.choices import (
     LIVE_PLAN_STATUSES,
@@ -336,7 +339,31 @@ def _demand(subject, *, lead, submit_by, request, by=None, auto_rule="", require
             transition(
                 subject, allowed_from=[RiskStatus.OPEN], to=RiskStatus.PLANNING, message=CLOSED
             )
+        _tell_lead(plan, MessageKind.PLAN_DEMANDED, _("倒逼方案：%(what)s") % {"what": subject})
     return plan
+
+
+def _tell_lead(plan: Plan, kind: str, reason: str, comment: str = "") -> None:
+    """The lead hears of a plan demanded of them, or returned to them (notify's outbox)."""
+    lines = [
+        (_("团队"), plan.team.name),
+        (_("要求"), plan.request),
+        (_("提交期限"), f"{plan.submit_by:%Y-%m-%d}"),
+    ]
+    if comment:
+        lines.append((_("审核意见"), comment))
+    outbox_enqueue(
+        messages=[
+            Notice(
+                plan.lead_id,
+                reason,
+                plan.get_absolute_url(),
+                f"plan:{plan.pk}:{kind}:v{plan.versions.count()}",
+                kind=kind,
+                lines=tuple(lines),
+            )
+        ]
+    )
 
 
 def plan_submit(
@@ -393,6 +420,9 @@ def plan_review(*, plan: Plan, by, approve: bool, comment: str) -> Plan:
         plan.versions.filter(number=plan.versions.order_by("-number").values("number")[:1]).update(
             decision=decision, review_comment=comment, reviewed_by=by, reviewed_at=timezone.now()
         )
+        if not approve:
+            reason = _("方案被退回，请修改后重新提交：%(plan)s") % {"plan": plan}
+            _tell_lead(plan, MessageKind.PLAN_RETURNED, reason, comment)
     return plan
 
 

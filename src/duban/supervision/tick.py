@@ -15,11 +15,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from duban.core import calendar
 from duban.core.transitions import TransitionError, transition
+from duban.notify.models import MessageKind
 from duban.notify.services import Message as Notice
-from duban.notify.services import outbox_enqueue
+from duban.notify.services import messages_send, outbox_enqueue
 from duban.org.models import Team
 from duban.supervision.cadence import occurrences, parse_numbers, workdays_around
 from duban.supervision.choices import (
@@ -29,6 +31,7 @@ from duban.supervision.choices import (
     RiskStatus,
     ScopeKind,
 )
+from duban.supervision.digests import digests_enqueue
 from duban.supervision.models import AreaPolicy, CheckIn, FollowUpRule, Risk, RiskItem
 from duban.supervision.registry import (
     CLOSING,
@@ -56,6 +59,10 @@ def tick(*, today: dt.date | None = None) -> dict[str, int]:
     if calendar.is_workday(today):
         for name, record in CLOSING.items():
             report[name] = record(today)
+    if today == timezone.localdate():  # a tick for another day sends nothing
+        report["digests"] = digests_enqueue()
+        sent = messages_send()
+        report["messages_sent"], report["messages_failed"] = sent["sent"], sent["failed"]
     return report
 
 
@@ -418,7 +425,7 @@ def escalate(*, today: dt.date) -> dict[str, int]:
             escalation=level, escalated_at=now
         ):
             escalated += 1
-        messages += _messages(item, owner_item, level, str(kind.reason), supervisors)
+        messages += _messages(item, owner_item, level, str(kind.reason), supervisors, due)
     return {"escalated": escalated, "messages": outbox_enqueue(messages=messages)}
 
 
@@ -440,7 +447,7 @@ def _line_supervisors() -> dict[int, set[int]]:
     return people
 
 
-def _messages(item, owner_item, level, reason, supervisors) -> list[Notice]:
+def _messages(item, owner_item, level, reason, supervisors, due) -> list[Notice]:
     responsible = getattr(owner_item, "lead_id", None) or getattr(owner_item, "owner_id", None)
     recipients = {responsible} - {None}
     if level >= Escalation.SUPERVISOR:
@@ -448,7 +455,20 @@ def _messages(item, owner_item, level, reason, supervisors) -> list[Notice]:
     kind = type(item).__name__.lower()
     text = f"{reason}：{owner_item.team.name} · {item}"
     link = owner_item.get_absolute_url()
+    lines = (
+        (gettext("事项"), str(item)),
+        (gettext("团队"), owner_item.team.name),
+        (gettext("原因"), f"{reason}（{Escalation(level).label}）"),
+        (gettext("期限"), f"{due:%Y-%m-%d}"),
+    )
     return [
-        Notice(user_id, text[:300], link, f"escalate:{kind}:{item.pk}:L{level}:u{user_id}")
+        Notice(
+            user_id,
+            text[:300],
+            link,
+            f"escalate:{kind}:{item.pk}:L{level}:u{user_id}",
+            kind=MessageKind.ESCALATION,
+            lines=lines,
+        )
         for user_id in sorted(recipients)
     ]

@@ -29,5 +29,8 @@ class Command(BaseCommand):
             "escalated": "升级事项",
             "messages": "新通知",
             "snapshots": "每日快照指标",
+            "digests": "每日摘要",
+            "messages_sent": "已发出消息",
+            "messages_failed": "发送失败消息",
         }
         self.stdout.write("，".join(f"{labels.get(k, k)} {v}" for k, v in report.items()))
