@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "duban.aftersales",
     "duban.receivables",
     "duban.cockpit",
+    "duban.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "ninja",  # serves its API docs page (Swagger UI) from its own static files, not a CDN
 ]
 
 MIDDLEWARE = [
@@ -170,6 +172,13 @@ IMPORT_MAX_ROWS = env_int("DUBAN_IMPORT_MAX_ROWS", 500_000, minimum=1)
 IMPORT_MAX_COLUMNS = env_int("DUBAN_IMPORT_MAX_COLUMNS", 500, minimum=1)
 IMPORT_MAX_CELLS = env_int("DUBAN_IMPORT_MAX_CELLS", 5_000_000, minimum=1)
 
+# The JSON API (/api/v1/, django-ninja): lists are paged 50 rows at a time, at most 200; each
+# personal token may make this many requests a minute (counted in the database, so the limit
+# holds across worker processes and app servers: duban.api.services.token_use).
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200
+API_RATE = env_int("DUBAN_API_RATE", 120, minimum=1)
+
 # HTTPS: on by default (secure cookies, HSTS, redirect). Set DUBAN_HTTPS=false only to serve plain
 # HTTP on a trusted network or on 127.0.0.1 (the demo does).
 HTTPS = env_bool("DUBAN_HTTPS", True)
@@ -184,7 +193,7 @@ if HTTPS and not DEBUG:
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 
 # Email: SMTP when DUBAN_EMAIL_HOST is set (腾讯企业邮 smtp.exmail.qq.com:465, 阿里企业邮
-# smtp.qiye.aliyun.com:465), otherwise messages are written to the log.
+# smtp.qiye.aliyun.com:465), otherwise messages are written as files to DATA_DIR/mail.
 EMAIL_HOST = env_str("DUBAN_EMAIL_HOST")
 EMAIL_PORT = env_int("DUBAN_EMAIL_PORT", 465, minimum=1)
 EMAIL_HOST_USER = env_str("DUBAN_EMAIL_USER")
@@ -197,8 +206,10 @@ EMAIL_TIMEOUT = 20
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
+    else "django.core.mail.backends.filebased.EmailBackend"
 )
+# without an SMTP server, each message is written as a file here (one per sending), to read
+EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DUBAN_EMAIL_FROM", EMAIL_HOST_USER or "duban@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

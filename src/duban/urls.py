@@ -30,6 +30,7 @@ urlpatterns = [
     path("aftersales/", include("duban.aftersales.urls")),
     path("receivables/", include("duban.receivables.urls")),
     path("cockpit/", include("duban.cockpit.urls")),
+    path("api/", include("duban.api.urls")),
     path("notify/", include("duban.notify.urls")),
     path("admin/", admin.site.urls),
 ]
