@@ -230,6 +230,9 @@ class NotifyPageTests(BaseTestCase):
         bad = {"kind": "wecom", "address": "https://evil.example.com/hook", "team": self.team_a.pk}
         page = self.client.post(url, {**bad, "is_active": "on"})
         self.assertTrue(page.context["form"].errors["address"])
+        for field in ("kind", "address", "secret", "user", "team"):  # each field has its label
+            self.assertContains(page, f'<label class="form-label" for="id_{field}">')
+        self.assertContains(page, '<div class="invalid-feedback d-block">')
         self.assertFalse(Endpoint.objects.exists())
         good = {**bad, "address": WECOM}
         self.assertRedirects(self.client.post(url, {**good, "is_active": "on"}), url)
@@ -269,6 +272,8 @@ class NotifyPageTests(BaseTestCase):
         self.assertEqual(Profile.objects.get(user=self.lead_a).mobile, "13800001111")
         page = self.client.post(reverse("notify:mine"), {"p-mobile": "12345"})
         self.assertTrue(page.context["profile_form"].errors["mobile"])
+        for field in ("mobile", "feishu_id", "digest_at"):
+            self.assertContains(page, f'<label class="form-label" for="id_p-{field}">')
 
 
 class PlanMessageTests(BaseTestCase):
