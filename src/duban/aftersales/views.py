@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from duban.aftersales import selectors, services
 from duban.aftersales.choices import OPEN_CASES, CaseStatus, Responsibility, Severity
@@ -31,6 +30,7 @@ from duban.aftersales.tables import EXPORT_COLUMNS, CaseTable
 from duban.core.exporting import xlsx_response
 from duban.core.history import history_of
 from duban.core.months import month_param
+from duban.core.tables import paginate
 from duban.core.transitions import TransitionError
 from duban.org.choices import Role
 from duban.org.models import Team
@@ -67,7 +67,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         name = f"售后登记表-{timezone.localdate():%Y%m%d}.xlsx"
         return xlsx_response(rows, EXPORT_COLUMNS, filename=name, sheet="售后登记表")
     table = CaseTable(filterset.qs.order_by("-reported_at", "-pk"))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     context = {
         "filter": filterset,
         "table": table,

@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
+from duban.core.tables import paginate
 from duban.notify import channels, services
 from duban.notify.filters import OutboxFilterSet
 from duban.notify.forms import ChoicesForm, EndpointForm, ProfileForm
@@ -30,7 +30,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
     )
     filterset = OutboxFilterSet(request.GET, queryset=rows)
     table = OutboxTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     return render(request, "notify/outbox.html", {"filter": filterset, "table": table})
 
 

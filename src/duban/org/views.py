@@ -4,12 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from duban.core.access import get_object_for_user
 from duban.core.exporting import table_response
 from duban.core.history import history_of
 from duban.core.services import StaleEditError
+from duban.core.tables import paginate
 from duban.org import selectors
 from duban.org.filters import EmployeeFilterSet
 from duban.org.forms import EmployeeForm
@@ -53,7 +53,7 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         return table_response(EmployeeTable(filterset.qs), filename="员工.xlsx", sheet="员工")
     table = EmployeeTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     context = {
         "filter": filterset,
         "table": table,

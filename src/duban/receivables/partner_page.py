@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_tables2 import RequestConfig
 
+from duban.core.tables import paginate
 from duban.partners.registry import dealings, section
 from duban.receivables import selectors
 from duban.receivables.aging import Bucket, aging_table
@@ -26,7 +26,7 @@ def receivables_of(partner, user, request) -> dict:
         receivables.open(), today=timezone.localdate(), basis=Settings.current().aging_basis
     )
     table = ReceivableTable(receivables, exclude=["customer"])  # the page is the partner's
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     return {
         "exposure": exposure[0] if exposure else None,
         "buckets": Bucket.choices,

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from duban.core.access import get_object_for_user
 from duban.core.exporting import xlsx_response
 from duban.core.history import history_of
 from duban.core.services import StaleEditError
+from duban.core.tables import paginate
 from duban.core.transitions import TransitionError
 from duban.org.choices import Role
 from duban.org.models import Team
@@ -59,7 +59,7 @@ def receivable_list(request: HttpRequest) -> HttpResponse:
         name = f"应收账款-{timezone.localdate():%Y%m%d}.xlsx"
         return xlsx_response(rows, EXPORT_COLUMNS, filename=name, sheet="应收账款")
     table = ReceivableTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     chosen = filterset.form.cleaned_data.get("bucket") or []
     context = {
         "filter": filterset,

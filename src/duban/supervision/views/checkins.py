@@ -6,12 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from duban.core.access import get_object_for_user
 from duban.core.exporting import table_response
 from duban.core.history import history_of
 from duban.core.services import StaleEditError
+from duban.core.tables import paginate
 from duban.org.choices import Role
 from duban.supervision import services
 from duban.supervision.commitments import mark_missed
@@ -45,7 +45,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     _no_members(request.user)
     rules = FollowUpRule.objects.visible_to(request.user).select_related("team", "line", "owner")
     table = RuleTable(rules)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     can_add = request.user.role in {Role.ADMIN, Role.SUPERVISOR}
     return render(request, "supervision/rule_list.html", {"table": table, "can_add": can_add})
 
@@ -105,7 +105,7 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
             CheckInTable(filterset.qs), filename="督办跟进.xlsx", sheet="督办跟进"
         )
     table = CheckInTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     can_add = request.user.role in {Role.ADMIN, Role.SUPERVISOR}
     context = {"filter": filterset, "table": table, "can_add": can_add, "can_export": True}
     return render(request, "supervision/checkin_list.html", context)

@@ -5,12 +5,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from duban.core.access import get_object_for_user
 from duban.core.exporting import table_response
 from duban.core.history import history_of
 from duban.core.services import StaleEditError
+from duban.core.tables import paginate
 from duban.org.choices import Role
 from duban.supervision import services
 from duban.supervision.commitments import matters_missed_today
@@ -41,7 +41,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         return table_response(MatterTable(filterset.qs), filename="督办事项.xlsx", sheet="督办事项")
     table = MatterTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     context = {
         "filter": filterset,
         "table": table,

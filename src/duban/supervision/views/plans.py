@@ -6,11 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from duban.core.access import get_object_for_user
 from duban.core.exporting import table_response
 from duban.core.history import history_of
+from duban.core.tables import paginate
 from duban.core.transitions import TransitionError
 from duban.org.choices import Role
 from duban.supervision import services
@@ -52,7 +52,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         return table_response(PlanTable(filterset.qs), filename="方案.xlsx", sheet="方案")
     table = PlanTable(filterset.qs.order_by("submit_by", "pk"))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     context = {"filter": filterset, "table": table, "can_export": True}
     return render(request, "supervision/plan_list.html", context)
 

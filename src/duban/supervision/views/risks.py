@@ -6,11 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from duban.core.access import get_object_for_user
 from duban.core.exporting import table_response
 from duban.core.history import history_of
+from duban.core.tables import paginate
 from duban.org.choices import Role
 from duban.supervision import services
 from duban.supervision.filters import RiskFilterSet
@@ -32,7 +32,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         return table_response(RiskTable(filterset.qs), filename="风险.xlsx", sheet="风险")
     table = RiskTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    paginate(request, table)
     can_raise = request.user.role in {Role.ADMIN, Role.SUPERVISOR, Role.LEAD}
     context = {"filter": filterset, "table": table, "can_raise": can_raise, "can_export": True}
     return render(request, "supervision/risk_list.html", context)
