@@ -1,5 +1,6 @@
 """Duban settings: one module, driven by DUBAN_* environment variables (see README.md)."""
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "axes",
     "ninja",  # serves its API docs page (Swagger UI) from its own static files, not a CDN
 ]
 
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a locked-out login into its page
 ]
 
 ROOT_URLCONF = "duban.urls"
@@ -129,6 +132,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the rest
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes): after DUBAN_LOGIN_FAILURE_LIMIT wrong passwords for one user
+# name from one address, that user name is locked out from that address for the cool-off (a
+# right password then fails too); the admin unlocks under 管理后台 → Axes → Access attempts.
+# By user name and address together, so that one person's typos do not lock out a whole office
+# behind one NAT address, and a guesser cannot lock a user out from everywhere.
+AXES_FAILURE_LIMIT = env_int("DUBAN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("DUBAN_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "duban.core.views.locked_out"
+AXES_VERBOSE = False
+# The client's address is REMOTE_ADDR, unless Duban is told how many proxies of its own it sits
+# behind (DUBAN_PROXY_COUNT): then it is read from X-Forwarded-For, as those proxies wrote it
+# (duban.core.middleware.client_address).
+PROXY_COUNT = env_int("DUBAN_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "duban.core.middleware.client_address"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -232,4 +256,9 @@ LOGGING = {
     "filters": {"refusals": {"()": "duban.logs.OrdinaryRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # a line per failed login (and per robot request) is noise; lockouts and errors are not
+        "axes": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+    },
 }

@@ -21,3 +21,15 @@ class LanguageMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def client_address(request) -> str | None:
+    """The address a request came from: REMOTE_ADDR, or behind settings.PROXY_COUNT proxies of
+    our own, the entry the outermost of them appended to X-Forwarded-For (each proxy appends
+    the address it saw; what a client wrote there itself is further left, and not believed)."""
+    remote = request.META.get("REMOTE_ADDR")
+    if not settings.PROXY_COUNT:
+        return remote
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    chain = [part for part in chain if part]
+    return chain[-settings.PROXY_COUNT] if len(chain) >= settings.PROXY_COUNT else remote

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,3 +29,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "teams": selectors.team_overview(request.user),
     }
     return render(request, "core/home.html", context)
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """What a login locked out by django-axes answers (settings.AXES_LOCKOUT_CALLABLE): a 429
+    page in the user's language saying how long to wait and that an admin can unlock it."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
