@@ -196,6 +196,12 @@ IMPORT_MAX_ROWS = env_int("DUBAN_IMPORT_MAX_ROWS", 500_000, minimum=1)
 IMPORT_MAX_COLUMNS = env_int("DUBAN_IMPORT_MAX_COLUMNS", 500, minimum=1)
 IMPORT_MAX_CELLS = env_int("DUBAN_IMPORT_MAX_CELLS", 5_000_000, minimum=1)
 
+# Dates Duban takes in forms and files: a year outside these is refused as a typing slip.
+EARLIEST_YEAR = env_int("DUBAN_EARLIEST_YEAR", 1900, minimum=1900)
+LATEST_YEAR = env_int("DUBAN_LATEST_YEAR", 2100, minimum=EARLIEST_YEAR)
+if LATEST_YEAR > 9000:
+    raise ConfigError("DUBAN_LATEST_YEAR must be at most 9000")
+
 # The JSON API (/api/v1/, django-ninja): lists are paged 50 rows at a time, at most 200; each
 # personal token may make this many requests a minute (counted in the database, so the limit
 # holds across worker processes and app servers: duban.api.services.token_use).

@@ -28,7 +28,7 @@ from duban.aftersales.models import Case, CaseStep, Category, Cause
 from duban.core.choices_parsing import choice_parser
 from duban.core.history import import_reason
 from duban.core.importing import Column, Importer, Preview, Row, RowError
-from duban.core.parsing import ParseError, parse_date, parse_text
+from duban.core.parsing import ParseError, date_out_of_bounds, parse_date, parse_text
 from duban.org.roster import RowTeams
 from duban.partners.models import Partner
 
@@ -86,6 +86,8 @@ def parse_moment(value) -> dt.datetime | None:
         moment = _moment_of_text(parse_text(value))
         if moment is None:
             return None
+    if why := date_out_of_bounds(moment.date()):
+        raise ParseError(f'{why} "{value}"')
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 

@@ -103,16 +103,29 @@ def snapshot_take(*, day: dt.date) -> int:
         for code, value in values.items()
     }
     with transaction.atomic():
-        kept = Snapshot.objects.select_for_update().filter(day=day)
-        before = {(row.team_id, row.code): row.value for row in kept}
-        changed = sum(1 for key, value in found.items() if before.get(key) != value)
-        if changed or before.keys() != found.keys():
-            kept.delete()
-            Snapshot.objects.bulk_create(
-                [Snapshot(team_id=t, day=day, code=c, value=v) for (t, c), v in found.items()],
-                batch_size=2000,
+        before = {
+            (team, code): (pk, value)
+            for pk, team, code, value in Snapshot.objects.filter(day=day).values_list(
+                "pk", "team_id", "code", "value"
             )
-    return changed
+        }
+        gone = [pk for key, (pk, _value) in before.items() if key not in found]
+        fresh = [
+            Snapshot(team_id=team, day=day, code=code, value=value)
+            for (team, code), value in found.items()
+            if before.get((team, code), (None, None))[1] != value
+        ]
+        Snapshot.objects.filter(pk__in=gone).delete()
+        # an upsert: two ticks at once (several app servers) both write the day's figures, the
+        # second waiting for the first's rows and then updating them, never a duplicate key
+        Snapshot.objects.bulk_create(
+            fresh,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["team", "day", "code"],
+            update_fields=["value"],
+        )
+    return len(fresh)
 
 
 def report_announce(*, period, line, by) -> int:

@@ -1,5 +1,10 @@
-from django import forms
+import datetime as dt
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from duban.core.parsing import date_bounds
 from duban.core.services import save_versioned, stale_edit_message
 
 # the browser's date picker, which sends and shows ISO dates whatever the language
@@ -86,3 +91,17 @@ class MappingForm(forms.Form):
             self.fields[str(index)] = forms.ChoiceField(
                 label=header, choices=choices, required=False, initial=mapping.get(index, IGNORE)
             )
+
+
+def within_date_bounds(value: dt.date | dt.datetime) -> None:
+    """Every date typed in a form is within the years Duban takes (core.parsing.date_bounds):
+    CoreConfig.ready() makes it a default validator of Django's date and date-time fields, so
+    every form has it, model forms, filters and the admin's included."""
+    first, last = date_bounds()
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not first <= day <= last:
+        raise ValidationError(
+            _("日期应在 %(first)s 年到 %(last)s 年之间"),
+            code="date_bounds",
+            params={"first": first.year, "last": last.year},
+        )

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
+
 CENT = Decimal("0.01")
 # every money column: 元 with fen, below a trillion (a total of many rows may need more)
 MONEY_DIGITS, MONEY_PLACES = 14, 2
@@ -96,9 +98,34 @@ def _cents(amount: Decimal, raw) -> Decimal:
         raise ParseError(f'无法识别的金额 "{raw}"') from None
 
 
+def date_bounds() -> tuple[dt.date, dt.date]:
+    """The dates Duban takes, in a form or a file: a year within settings.EARLIEST_YEAR …
+    LATEST_YEAR (1900–2100). Beyond them a date is a typing slip (year 1, 20260), and one
+    near year 1 or 9999 cannot even move between time zones."""
+    return dt.date(settings.EARLIEST_YEAR, 1, 1), dt.date(settings.LATEST_YEAR, 12, 31)
+
+
+def date_out_of_bounds(day: dt.date) -> str | None:
+    """Why ``day`` is refused (in Chinese), or None when it is within date_bounds()."""
+    first, last = date_bounds()
+    if first <= day <= last:
+        return None
+    return f"日期超出范围：应在 {first.year} 年到 {last.year} 年之间"
+
+
 def parse_date(value) -> dt.date | None:
     """An Excel date, a serial number, or text such as ``2026年3月5日``, ``2026/3/5``,
-    ``2026.3.5``, ``2026-03-05`` or ``20260305`` → date."""
+    ``2026.3.5``, ``2026-03-05`` or ``20260305`` → date, within date_bounds()."""
+    day = _parse_date(value)
+    if day is None:
+        return None
+    why = date_out_of_bounds(day)
+    if why:
+        raise ParseError(f'{why} "{value}"')
+    return day
+
+
+def _parse_date(value) -> dt.date | None:
     if value.__class__ is dt.date:
         return value
     if value is None or is_blank(value):

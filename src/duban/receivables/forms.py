@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from duban.core.forms import DATE, VersionedModelForm
 from duban.core.models import MONEY as MONEY_COLUMN
 from duban.org.models import Team, User
+from duban.receivables.choices import ReceivableStatus
 from duban.receivables.models import DunningAction, Payment, PlanLine, Receivable
 
 MONEY = {**MONEY_COLUMN, "localize": True}
@@ -46,7 +47,16 @@ class ReceivableForm(VersionedModelForm):
         if amount is not None:
             if amount < self.instance.paid:
                 self.add_error("amount", _("应收金额不能少于已回款金额"))
-            self.instance.outstanding = amount - self.instance.paid
+                return cleaned
+            receivable = self.instance
+            receivable.outstanding = amount - receivable.paid
+            # the status follows what is owed: a settled receivable whose amount grows is open
+            # again, one whose amount comes down to what was paid is settled
+            if receivable.outstanding > 0 and receivable.status == ReceivableStatus.SETTLED:
+                receivable.status, receivable.settled_on = ReceivableStatus.OPEN, None
+            elif receivable.outstanding == 0 and receivable.status == ReceivableStatus.OPEN:
+                receivable.status = ReceivableStatus.SETTLED
+                receivable.settled_on = timezone.localdate()
         return cleaned
 
 
@@ -75,7 +85,10 @@ class ActionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if bool(cleaned.get("promised_date")) != bool(cleaned.get("promised_amount")):
+        promised = cleaned.get("promised_amount")
+        if promised is not None and promised <= 0:
+            self.add_error("promised_amount", _("承诺金额应大于 0"))
+        elif bool(cleaned.get("promised_date")) != bool(promised):
             raise forms.ValidationError(_("承诺付款日和承诺金额请一起填写"))
         return cleaned
 

@@ -49,6 +49,11 @@ def plan_line_add(*, receivable: Receivable, by, planned_date, amount, rhythm=""
     _require_editor(by)
     if receivable.status != ReceivableStatus.OPEN:
         raise TransitionError(_("这笔款已结清，无需再列回款计划。"))
+    if amount > receivable.outstanding:
+        raise TransitionError(
+            _("计划金额 %(amount)s 超过未回款金额 %(outstanding)s。")
+            % {"amount": f"{amount:,.2f}", "outstanding": f"{receivable.outstanding:,.2f}"}
+        )
     return PlanLine.objects.create(
         receivable=receivable, planned_date=planned_date, amount=amount, rhythm=rhythm, by=by
     )
