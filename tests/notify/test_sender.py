@@ -2,6 +2,7 @@
 limits that queue, a sender that dies, the daily digest; and the pages that configure it."""
 
 import datetime as dt
+from unittest import mock
 
 import respx
 from django.urls import reverse
@@ -137,6 +138,32 @@ class SenderTests(BaseTestCase):
         self.assertEqual(sorted(keys), sorted(Delivery.objects.values_list("key", flat=True)))
         self.assertEqual(len(keys), len(set(keys)))  # each once
         self.assertEqual(OutboxMessage.objects.filter(status=OutboxStatus.SENT).count(), 3)
+
+    def test_a_sender_killed_between_marking_and_summing_up_leaves_no_message_pending(self):
+        self.enqueue()
+
+        class Died(BaseException):
+            pass
+
+        with (
+            mock.patch.object(services, "_sum_up", side_effect=Died),
+            self.assertRaises(Died),
+        ):
+            messages_send(now=NOW, channel_for=FakeChannels(OK))
+        # the mark went with the summing up: the delivery is still claimed, to be recovered
+        self.assertEqual(Delivery.objects.get().status, DeliveryStatus.SENDING)
+        messages_send(
+            now=NOW + services.LEASE + dt.timedelta(seconds=1), channel_for=FakeChannels(OK)
+        )
+        self.assertEqual(OutboxMessage.objects.get().status, OutboxStatus.SENT)
+
+    def test_the_oldest_messages_go_out_first(self):
+        self.enqueue(services.BATCH + 1)
+        services.fan_out(now=NOW)
+        first = OutboxMessage.objects.order_by("created_at", "pk").first()
+        self.assertTrue(OutboxMessage.objects.get(pk=first.pk).fanned_out)
+        self.assertEqual(OutboxMessage.objects.filter(fanned_out=False).count(), 1)
+        self.assertFalse(OutboxMessage.objects.order_by("created_at", "pk").last().fanned_out)
 
     def test_two_senders_never_send_the_same_delivery(self):
         self.enqueue()

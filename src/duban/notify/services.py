@@ -116,9 +116,8 @@ def fan_out(*, now: dt.datetime | None = None) -> int:
     Returns the deliveries made."""
     now = now or timezone.now()
     made = 0
-    for message in OutboxMessage.objects.filter(fanned_out=False).select_related("recipient")[
-        :BATCH
-    ]:
+    waiting = OutboxMessage.objects.filter(fanned_out=False).select_related("recipient")
+    for message in waiting.order_by("created_at", "pk")[:BATCH]:  # oldest first: none waits on
         made += _fan_out_one(message, now)
     return made
 
@@ -203,6 +202,13 @@ def _send_one(delivery: Delivery, now: dt.datetime, channel_for) -> str:
 
 
 def _mark(delivery, claim, attempts, result, now) -> str:
+    # the delivery's mark and its message's status in one transaction: a sender killed between
+    # them would leave a message pending for ever, its delivery sent
+    with transaction.atomic():
+        return _mark_and_sum_up(delivery, claim, attempts, result, now)
+
+
+def _mark_and_sum_up(delivery, claim, attempts, result, now) -> str:
     mine = Delivery.objects.filter(pk=delivery.pk, claim=claim, status=DeliveryStatus.SENDING)
     if result.ok:
         mine.update(status=DeliveryStatus.SENT, sent_at=now, answer=result.answer)
