@@ -4,6 +4,7 @@ import datetime as dt
 import secrets
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy
 
 from duban.env import (
@@ -21,7 +22,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 DEBUG = env_bool("DUBAN_DEBUG", False)
 DATA_DIR = env_path("DUBAN_DATA_DIR", Path.cwd() / "var")
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "duban.core.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "duban.core.middleware.LanguageMiddleware",
@@ -116,6 +119,12 @@ TEMPLATES = [
 # busy timeout, and BEGIN IMMEDIATE so a read-then-write transaction waits instead of failing).
 DATABASES = {"default": env_database("DUBAN_DATABASE_URL", DATA_DIR / "duban.sqlite3")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite_file = Path(DATABASES["default"]["NAME"])
+    if str(_sqlite_file) != ":memory:" and _sqlite_file.parent.is_dir():
+        # private like the secret key; SQLite gives its -wal and -shm files the same mode
+        _sqlite_file.touch(mode=0o600, exist_ok=True)
+        if _sqlite_file.stat().st_mode & 0o077:
+            _sqlite_file.chmod(0o600)
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 25,
         "transaction_mode": "IMMEDIATE",
@@ -180,6 +189,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# uploaded tables and error files are readable by Duban's own user only, like the secret key
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -221,6 +233,30 @@ if HTTPS and not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DUBAN_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DUBAN_HSTS_PRELOAD", True)
 SESSION_COOKIE_AGE = 14 * 24 * 3600
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and data from this site only
+# (Bootstrap, ECharts, htmx and Duban's own scripts are served from it, and no page has an
+# inline script or event handler); style attributes are allowed, as charts and tables set them;
+# images also as data: URIs (Bootstrap's form icons). No page may be framed by another site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# what a page may use of the browser: none of these (duban.core.middleware)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), midi=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
+)
 
 # Email: SMTP when DUBAN_EMAIL_HOST is set (腾讯企业邮 smtp.exmail.qq.com:465, 阿里企业邮
 # smtp.qiye.aliyun.com:465), otherwise messages are written as files to DATA_DIR/mail.

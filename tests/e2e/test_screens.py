@@ -1,5 +1,6 @@
 """Every page at 375 px (a phone) and 1366 px (an office laptop): nothing runs off the page;
-wide tables scroll inside their card (issue 10). Screenshots land in test-artifacts/."""
+wide tables scroll inside their card (issue 10); the browser refuses nothing under the
+Content-Security-Policy (issue 18). Screenshots land in test-artifacts/."""
 
 from django.urls import reverse
 
@@ -70,6 +71,9 @@ class ScreenTests(BrowserTestCase):
                 reverse("cockpit:scorecard", args=[c.lead_a.pk]),
                 reverse("cockpit:weights"),
                 reverse("cockpit:report"),
+                reverse("notify:mine"),
+                reverse("api:token_list"),
+                "/api/v1/docs",
             ],
             "weisheng": [
                 reverse("cockpit:dashboard"),
@@ -100,14 +104,23 @@ class ScreenTests(BrowserTestCase):
             ],
         }
 
-    def test_no_page_runs_off_the_screen(self):
+    def test_no_page_runs_off_the_screen_or_breaks_the_content_security_policy(self):
         for username, urls in self.pages.items():
             for width in WIDTHS:
                 page = self.sign_in(self.new_page(width=width, height=900), username)
+                refused = []  # what the browser refused under the Content-Security-Policy
+                page.on(
+                    "console",
+                    lambda message, refused=refused: refused.append(message.text)
+                    if "Content Security Policy" in message.text
+                    else None,
+                )
                 for number, url in enumerate(urls):
                     with self.subTest(user=username, width=width, url=url):
+                        refused.clear()
                         page.goto(self.live_server_url + url)
                         page.wait_for_load_state("networkidle")
                         wide = page.evaluate("document.documentElement.scrollWidth")
                         self.screenshot(page, f"screen-{username}-{width}-{number:02d}")
                         self.assertLessEqual(wide, width, f"{url} is {wide}px wide")
+                        self.assertEqual(refused, [])

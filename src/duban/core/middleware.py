@@ -33,3 +33,21 @@ def client_address(request) -> str | None:
     chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     chain = [part for part in chain if part]
     return chain[-settings.PROXY_COUNT] if len(chain) >= settings.PROXY_COUNT else remote
+
+
+class PrivacyHeadersMiddleware:
+    """Every answer says what the page may use of the browser (Permissions-Policy: nothing of
+    camera, microphone, location …); an answer to a signed-in user is not kept by the browser
+    or a proxy (Cache-Control: no-store), as its pages and files show money, phone numbers and
+    names, unless the view chose its own caching (a calendar feed)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store, private"
+        return response
