@@ -1,5 +1,10 @@
+import time
+
 from django.conf import settings
+from django.db import OperationalError
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class LanguageMiddleware:
@@ -51,3 +56,49 @@ class PrivacyHeadersMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+BUSY_RETRY_SECONDS = 15
+
+
+def database_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's answer to a write that waited its whole busy timeout for
+    another writer (a large import committing): a moment's wait, not a fault."""
+    return isinstance(error, OperationalError) and "locked" in str(error).lower()
+
+
+class DatabaseBusyMiddleware:
+    """A request that could not write while a large import held SQLite's write lock gets a
+    503 page in the user's language ("系统正在导入，请稍候", retry in a few seconds) instead of
+    a 500; its transaction was rolled back, so nothing was half saved."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not database_busy(exception):
+            return None
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = request.get_full_path()
+        context = {"seconds": BUSY_RETRY_SECONDS, "back": back}
+        response = render(request, "503_busy.html", context, status=503)
+        response["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return response
+
+
+def retry_when_busy(work, *, tries: int = 5, wait: float = BUSY_RETRY_SECONDS, sleep=None):
+    """Run ``work`` (something safe to run again, such as duban tick), again after ``wait``
+    seconds when SQLite was busy with a large import's commit, up to ``tries`` times."""
+    sleep = sleep or time.sleep
+    for attempt in range(1, tries + 1):
+        try:
+            return work()
+        except Exception as error:
+            if not database_busy(error) or attempt == tries:
+                raise
+            sleep(wait)
+    raise AssertionError("unreachable")

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from duban.core.middleware import retry_when_busy
 from duban.core.tasks import imports_recover
 from duban.supervision.tick import tick
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
             today = dt.date.fromisoformat(date) if date else None
         except ValueError:
             raise CommandError(f"无法识别的日期 {date!r}，请用 YYYY-MM-DD") from None
-        report = tick(today=today) | imports_recover()
+        report = retry_when_busy(lambda: tick(today=today) | imports_recover())
         labels = {
             "checkins_created": "新生成跟进",
             "risks_opened": "新风险",
