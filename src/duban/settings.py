@@ -208,6 +208,8 @@ IMPORT_BACKGROUND_BYTES = 256 * 1024
 IMPORT_MAX_ROWS = env_int("DUBAN_IMPORT_MAX_ROWS", 500_000, minimum=1)
 IMPORT_MAX_COLUMNS = env_int("DUBAN_IMPORT_MAX_COLUMNS", 500, minimum=1)
 IMPORT_MAX_CELLS = env_int("DUBAN_IMPORT_MAX_CELLS", 5_000_000, minimum=1)
+# uploaded files and their error lists are removed this many days after the upload (duban tick)
+IMPORT_RETENTION_DAYS = env_int("DUBAN_IMPORT_RETENTION_DAYS", 30, minimum=1)
 
 # Dates Duban takes in forms and files: a year outside these is refused as a typing slip.
 EARLIEST_YEAR = env_int("DUBAN_EARLIEST_YEAR", 1900, minimum=1900)

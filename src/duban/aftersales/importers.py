@@ -10,6 +10,7 @@ Leads, supervisors and admins (services.WRITERS) import into the teams they may 
 """
 
 import datetime as dt
+import math
 import re
 from collections import defaultdict
 
@@ -77,7 +78,7 @@ def parse_moment(value) -> dt.datetime | None:
     ``2026年11月30日 10:30:15``; a date alone is its midnight. Aware, in the company's zone."""
     if isinstance(value, dt.datetime):
         moment = value
-    elif isinstance(value, float) and not value.is_integer() and value > 0:
+    elif isinstance(value, float) and not value.is_integer() and 0 < value < math.inf:
         day = dt.datetime.combine(parse_date(int(value)), dt.time())
         moment = day + dt.timedelta(seconds=round((value - int(value)) * 86400))
     elif isinstance(value, dt.date | int | float):

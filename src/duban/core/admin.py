@@ -20,7 +20,19 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "filename", "uploaded_by", "status", "committed_at"]
     list_filter = ["kind", "status"]
     search_fields = ["filename", "sha256"]
-    readonly_fields = ["sha256", "counts", "problems", "mapping", "options", "ignored"]
+    readonly_fields = [
+        "sha256",
+        "counts",
+        "problems",
+        "mapping",
+        "options",
+        "ignored",
+        "errors_file",
+        "files_removed_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).listed()
 
 
 class SynonymForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import translation
@@ -29,20 +30,15 @@ from duban.core.exporting import ExportColumn, xlsx_response
 from duban.core.models import ImportBatch
 from duban.core.progress import QUEUED, is_lost, waiting_long
 from duban.core.services import (
+    ERROR_COLUMNS,
     ImportAlreadyDone,
     import_abandon,
     import_claim,
+    import_errors_file,
     import_recheck,
     import_stage,
 )
 from duban.core.tasks import enqueue_import, importer_path, run_now
-
-ERROR_COLUMNS = [
-    ExportColumn("行号", lambda e: e[0], kind="number", width=8),
-    ExportColumn("列", lambda e: e[1], width=16),
-    ExportColumn("原始值", lambda e: e[2], width=24),
-    ExportColumn("原因", lambda e: e[3], width=60),
-]
 
 
 @dataclass
@@ -127,7 +123,7 @@ class ImportFlow:
             )
             self._check(request, batch)
             return redirect(self.url("import_preview", batch.pk))
-        recent = ImportBatch.objects.visible_to(request.user).filter(kind=self.kind)[:10]
+        recent = ImportBatch.objects.visible_to(request.user).filter(kind=self.kind).listed()[:10]
         return render(
             request, "core/import_upload.html", {"flow": self, "form": form, "recent": recent}
         )
@@ -228,7 +224,11 @@ class ImportFlow:
 
     def _errors(self, request, pk):
         batch = get_object_for_user(ImportBatch, request.user, pk=pk, kind=self.kind)
+        if batch.files_removed_at:
+            raise Http404(_("这个文件的错误清单已超过保留期限被删除。"))
         name = f"{Path(batch.filename).stem}-错误.xlsx"
+        if stored := import_errors_file(batch):  # every error, where the batch keeps the first
+            return FileResponse(stored, as_attachment=True, filename=name, content_type=XLSX)
         return xlsx_response(batch.problems, ERROR_COLUMNS, filename=name, sheet="错误")
 
     def template(self, request):
@@ -245,6 +245,7 @@ class ImportFlow:
 
 
 RUNNING = {ImportBatch.Status.CHECKING, ImportBatch.Status.COMMITTING}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STAGES = {
     QUEUED: gettext_lazy("排队等待后台处理"),
     "read": gettext_lazy("读取文件"),

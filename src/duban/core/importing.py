@@ -21,7 +21,7 @@ from operator import itemgetter
 
 import orjson
 
-from duban.core.parsing import ParseError, is_blank, parse_text
+from duban.core.parsing import CELL_LIMIT, ParseError, check_cell, is_blank, parse_text, visible
 from duban.core.tabular import Table, TabularError, header_key, read_table
 
 IGNORE = ""  # a mapping value: the column is not imported
@@ -32,6 +32,9 @@ ENCODE_CHUNK = 5000
 MEMO = 20000
 MEMO_TYPES = frozenset({str, dt.date, dt.datetime, type(None)})
 _MISS = object()
+# an error shows this much of a cell and of its reason: a 30,000-character cell is named, not
+# copied into every error
+RAW_SHOWN, REASON_SHOWN = 200, 500
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,11 @@ class RowError:
     column: str
     raw: str
     reason: str
+
+    def __post_init__(self):
+        self.column = visible(self.column)
+        self.raw = visible(self.raw, RAW_SHOWN)
+        self.reason = visible(self.reason, REASON_SHOWN)
 
     def __str__(self) -> str:
         where = f"「{self.column}」" if self.column else ""
@@ -406,6 +414,8 @@ class Importer:
             value = memo.get(raw, _MISS) if keyed else _MISS
             if value is _MISS:
                 try:
+                    if raw.__class__ is str and (len(raw) > CELL_LIMIT or not raw.isprintable()):
+                        check_cell(raw)  # whatever the column: see check_cell
                     value = parse(raw)  # a parser is a function of the cell alone
                 except ParseError as exc:
                     errors.append(RowError(line, labels[name], _text(raw), exc.reason))

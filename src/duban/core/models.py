@@ -50,6 +50,11 @@ class ImportBatchQuerySet(models.QuerySet):
             return self.none()
         return self.all() if user.role == "admin" else self.filter(uploaded_by=user)
 
+    def listed(self):
+        """For a list of imports: without what only a batch's own page reads (its errors, the
+        sample of its rows), which can be large."""
+        return self.defer(*ImportBatch.LARGE_FIELDS)
+
 
 class ImportBatch(models.Model):
     """One upload of a table: kept from preview to commit, then as the record of the import."""
@@ -73,9 +78,10 @@ class ImportBatch(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=Status, default=Status.CHECKING)
     mapping = models.JSONField(_("列对应"), default=dict, blank=True)
     counts = models.JSONField(_("行数"), default=dict, blank=True)
-    problems = models.JSONField(
-        _("错误明细"), default=list, blank=True
-    )  # [line, column, raw, reason]
+    # [line, column, raw, reason] of the first errors (services.KEPT_ERRORS); every error is in
+    # errors_file when there are more, and report["error_columns"] counts them by column
+    problems = models.JSONField(_("错误明细"), default=list, blank=True)
+    errors_file = models.FileField(_("错误清单"), upload_to="imports/%Y/%m/", blank=True)
     ignored = models.JSONField(_("未导入的列"), default=list, blank=True)
     options = models.JSONField(_("导入选项"), default=dict, blank=True)  # e.g. the as-of date
     # how a worker rebuilds the importer (its factory's dotted path) and speaks to the user
@@ -91,8 +97,12 @@ class ImportBatch(models.Model):
     # written by the worker while it runs (duban.core.progress)
     progress = models.JSONField(_("进度"), default=dict, blank=True)
     beat = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    # when its files (the upload, the checked rows, the error list) were removed, past
+    # settings.IMPORT_RETENTION_DAYS: the record stays, its file cannot be checked again
+    files_removed_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
+    LARGE_FIELDS = ("problems", "report", "ignored", "progress")
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,11 +5,13 @@ and returns a value, None for a blank cell, or raises ParseError with the reason
 """
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 CENT = Decimal("0.01")
 # every money column: 元 with fen, below a trillion (a total of many rows may need more)
@@ -25,6 +27,11 @@ _DATE = re.compile(
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 _COMPACT_DATE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
+# Excel's own limit for the text of a cell: a longer cell was not typed into a spreadsheet
+CELL_LIMIT = 32_767
+# C0 control characters but tab, line feed and carriage return (a cell's line breaks): no one
+# types them, PostgreSQL cannot store NUL, and they hide what a cell says
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class ParseError(ValueError):
@@ -43,6 +50,34 @@ def normalize_text(value) -> str:
 
 def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check_cell(text: str) -> None:
+    """Refuse a text cell no column takes: longer than a spreadsheet cell holds, or with
+    control characters. Cheap for the usual cell: call it when ``len(text) > CELL_LIMIT or
+    not text.isprintable()``."""
+    if len(text) > CELL_LIMIT:
+        raise ParseError(
+            gettext("内容过长：超过 %(limit)s 个字（Excel 一个单元格最多能放的字数）")
+            % {"limit": f"{CELL_LIMIT:,}"}
+        )
+    if _CONTROL.search(text):
+        raise ParseError(gettext("含有不可见的控制字符（如 NUL），请删除后再导入"))
+
+
+def visible(text: str, limit: int | None = None) -> str:
+    """Text to show in an error or a header: control characters as their symbols (NUL as ␀),
+    at most ``limit`` characters."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    if text.isprintable():
+        return text
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())), text)
+
+
+def _not_a_number(value) -> bool:
+    """A number no spreadsheet holds (NaN, infinity), which only a forged file can give."""
+    return value.__class__ is float and not math.isfinite(value)
 
 
 def parse_money(value) -> Decimal | None:
@@ -135,6 +170,8 @@ def _parse_date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if _not_a_number(value):
+            raise ParseError(f'无法识别的日期 "{value}"')
         if int(value) == value and int(value) in EXCEL_DATES:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise ParseError(f'无法识别的日期 "{value}"')
@@ -158,6 +195,8 @@ def parse_text(value, *, max_length: int | None = None) -> str:
     elif value is None:
         return ""
     else:
+        if _not_a_number(value):
+            raise ParseError(gettext("不是有效的数字"))
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         text = normalize_text(value)

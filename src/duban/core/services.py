@@ -1,5 +1,11 @@
 """Writes shared by every app."""
 
+import datetime as dt
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -8,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duban.core.exporting import ExportColumn, write_xlsx
 from duban.core.models import VersionedModel
 
 
@@ -60,6 +67,19 @@ def save_versioned(obj: VersionedModel, *, expected_version: int, fields: list[s
 # commit given up as lost, or a second click, can never overwrite what came after it.
 
 
+# A check keeps its first errors on the batch, for its page and the API; with more, every error
+# goes to an error file (one 200,000-error file had kept 62 MB of errors on its record).
+KEPT_ERRORS = 1000
+ERROR_COLUMNS = [
+    ExportColumn("行号", lambda e: e[0], kind="number", width=8),
+    ExportColumn("列", lambda e: e[1], width=16),
+    ExportColumn("原始值", lambda e: e[2], width=24),
+    ExportColumn("原因", lambda e: e[3], width=60),
+]
+KEPT_FILES = ("file", "parsed", "errors_file")
+KEPT_REPORT = ("skipped", "notes", "error_columns", "fatal")  # what a purge keeps: no cells
+
+
 def import_stage(
     *, data: bytes, filename: str, kind: str, by, options=None, importer="", language=""
 ):
@@ -92,6 +112,7 @@ def import_recheck(
     claimable = Q(status__in=[Status.PREVIEWED, Status.FAILED])
     if lost:
         claimable |= Q(status=Status.CHECKING, started_at=batch.started_at)
+    claimable &= Q(files_removed_at__isnull=True)  # nothing left to check
     fields = {"status": Status.CHECKING, "report": {}, "error": "", "counts": {}, "problems": []}
     if mapping is not None:
         fields["mapping"] = {str(k): v for k, v in mapping.items()}
@@ -151,46 +172,108 @@ def import_check(*, importer, batch, mapping=None, progress=None):
         fatal %= {"when": _log_stamp()}
         _settle(batch, ImportBatch.Status.CHECKING, **outcome, report={"fatal": fatal})
         raise
+    problems = [[e.line, e.column, e.raw, e.reason] for e in preview.errors]
     outcome |= {
         "counts": preview.counts(),
-        "problems": [[e.line, e.column, e.raw, e.reason] for e in preview.errors],
+        "problems": problems[:KEPT_ERRORS],
         "ignored": preview.ignored_headers,
         "report": {
             "skipped": preview.skipped_lines,
             "sample": importer.sample(preview),
             "notes": preview.notes,
+            "error_columns": Counter(e.column for e in preview.errors).most_common(),
         },
     }
-    _settle(batch, ImportBatch.Status.CHECKING, **outcome, parsed=preview.parsed)
+    errors = _error_file(problems) if len(problems) > KEPT_ERRORS else None
+    _settle(batch, ImportBatch.Status.CHECKING, **outcome, parsed=preview.parsed, errors=errors)
     return preview
 
 
-def _settle(batch, claimed: str, *, parsed=None, **fields) -> bool:
+def _error_file(problems: list[list]):
+    """Every error of a check, as the workbook its page offers to download."""
+    target = tempfile.TemporaryFile()
+    write_xlsx(problems, ERROR_COLUMNS, sheet="错误", target=target)
+    return target
+
+
+def import_errors_file(batch):
+    """The stored list of every error of the batch's check, or None when its errors are all on
+    the batch (``problems``)."""
+    return batch.errors_file.open("rb") if batch.errors_file else None
+
+
+def _settle(batch, claimed: str, *, parsed=None, errors=None, **fields) -> bool:
     """Record a run's outcome if the batch is still as the run claimed it (status and stamp);
-    ``parsed`` (a file of the checked rows) replaces the batch's. Returns whether it was."""
+    a check's outcome (its ``report``) replaces the batch's files of the checked rows and of
+    its errors with ``parsed`` and ``errors``, if any. Returns whether it was recorded."""
     from duban.core.models import ImportBatch
 
-    stored = ""
-    if parsed is not None:
-        with parsed:
-            parsed.seek(0)
-            stored = default_storage.save(
-                batch.parsed.field.generate_filename(batch, f"{batch.filename}.rows.jsonl"),
-                File(parsed),
-            )
-    previous = batch.parsed.name if batch.parsed else ""
+    stem = Path(batch.filename).stem
+    stored = {
+        name: _keep(batch, name, file, suffix)
+        for name, file, suffix in [
+            ("parsed", parsed, f"{batch.filename}.rows.jsonl"),
+            ("errors_file", errors, f"{stem}-错误.xlsx"),
+        ]
+        if file is not None
+    }
+    previous = {name: getattr(batch, name).name for name in ("parsed", "errors_file")}
     if fields.get("status") in {ImportBatch.Status.COMMITTED, ImportBatch.Status.FAILED}:
         fields["parsed"] = ""  # the checked rows were only needed until the commit
-    elif parsed is not None or "report" in fields:
-        fields["parsed"] = stored
+    elif "report" in fields:
+        fields["parsed"] = stored.get("parsed", "")
+        fields["errors_file"] = stored.get("errors_file", "")
     recorded = ImportBatch.objects.filter(
         pk=batch.pk, status=claimed, started_at=batch.started_at
     ).update(**fields)
-    unused = previous if recorded and "parsed" in fields else stored
-    if unused and unused != fields.get("parsed"):
-        transaction.on_commit(lambda: default_storage.delete(unused))
+    if recorded:
+        unused = [old for name, old in previous.items() if name in fields and old != fields[name]]
+    else:
+        unused = list(stored.values())
+    for name in filter(None, unused):
+        transaction.on_commit(lambda name=name: default_storage.delete(name))
     batch.refresh_from_db()
     return bool(recorded)
+
+
+def _keep(batch, field: str, file, name: str) -> str:
+    """Store a temporary file as the batch's ``field`` would; returns its name in storage."""
+    with file:
+        file.seek(0)
+        return default_storage.save(
+            getattr(batch, field).field.generate_filename(batch, name), File(file)
+        )
+
+
+def imports_purge(*, now=None) -> int:
+    """Remove the files of uploads older than settings.IMPORT_RETENTION_DAYS (the upload, its
+    checked rows and its error list) and the cells its record copied from them (its errors,
+    the sample of its rows); the record stays, with its counts, noting when. A batch being
+    checked or imported is left for the next run. Returns how many batches lost their files.
+    """
+    from duban.core.models import ImportBatch
+
+    now = now or timezone.now()
+    Status = ImportBatch.Status
+    old = ImportBatch.objects.filter(
+        created_at__lt=now - dt.timedelta(days=settings.IMPORT_RETENTION_DAYS),
+        files_removed_at__isnull=True,
+    ).exclude(status__in=[Status.CHECKING, Status.COMMITTING])
+    purged = 0
+    for batch in old.only("pk", "status", "started_at", "report", *KEPT_FILES).iterator():
+        names = [getattr(batch, name).name for name in KEPT_FILES]
+        removed = ImportBatch.objects.filter(
+            pk=batch.pk, status=batch.status, started_at=batch.started_at
+        ).update(
+            files_removed_at=now,
+            problems=[],
+            report={k: v for k, v in batch.report.items() if k in KEPT_REPORT},
+            **dict.fromkeys(KEPT_FILES, ""),
+        )
+        for name in filter(None, names) if removed else ():
+            default_storage.delete(name)
+        purged += removed
+    return purged
 
 
 def import_discard(batch) -> None:
@@ -225,9 +308,9 @@ def import_claim(batch) -> None:
     twice. Raises ImportAlreadyDone."""
     from duban.core.models import ImportBatch
 
-    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
-        status=ImportBatch.Status.COMMITTING, committed_at=None, started_at=timezone.now()
-    )
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, status=ImportBatch.Status.PREVIEWED, files_removed_at__isnull=True
+    ).update(status=ImportBatch.Status.COMMITTING, committed_at=None, started_at=timezone.now())
     batch.refresh_from_db()
     if not claimed:
         raise ImportAlreadyDone(batch)
@@ -334,4 +417,7 @@ def import_abandon(batch) -> bool:
 class ImportAlreadyDone(Exception):
     def __init__(self, batch):
         self.batch = batch
-        super().__init__(_("这个文件已经提交过导入，请不要重复提交。"))
+        if batch.files_removed_at:
+            super().__init__(_("这个文件已超过保留期限被删除，不能再导入，请重新上传。"))
+        else:
+            super().__init__(_("这个文件已经提交过导入，请不要重复提交。"))

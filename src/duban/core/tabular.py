@@ -13,16 +13,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from charset_normalizer import from_bytes
+from django.utils.translation import gettext
 from python_calamine import CalamineError, CalamineWorkbook
 
 from duban.core import extent
-from duban.core.parsing import is_blank, normalize_text
+from duban.core.parsing import CELL_LIMIT, is_blank, normalize_text, visible
 
 SPREADSHEETS = {".xlsx", ".xlsm", ".xls", ".ods"}
 TEXT_TABLES = {".csv", ".txt"}
 HEADER_SCAN_ROWS = 20
 TOTAL_MARKERS = ("合计", "小计", "总计", "共计")
 _UNIT_SUFFIX = re.compile(r"\((?:元|万元|人民币|天|日|%)\)$")
+# A CSV field the reader takes whole, to refuse it as one cell (CELL_LIMIT) naming its line and
+# column; beyond this the file is refused as it is read, as Python's default of 131,072 did
+# with its own words.
+CSV_FIELD_LIMIT = 32 * CELL_LIMIT
 
 
 class TabularError(Exception):
@@ -100,7 +105,26 @@ def _read_csv(data: bytes) -> list[list]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         pass
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    csv.field_size_limit(CSV_FIELD_LIMIT)  # the module's, for every reader: none needs more
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        return [row for row in reader]
+    except csv.Error as exc:
+        line = reader.line_num
+        if "field limit" in str(exc):
+            raise TabularError(
+                gettext(
+                    "CSV 文件第 %(line)d 行有一个单元格超过 %(limit)s 个字，这不是可以导入的表格。"
+                )
+                % {"line": line, "limit": f"{CSV_FIELD_LIMIT:,}"}
+            ) from None
+        raise TabularError(
+            gettext(
+                "CSV 文件第 %(line)d 行的格式有误（引号或分隔符不配对），"
+                "请在 Excel 里打开并另存后再上传。"
+            )
+            % {"line": line}
+        ) from None
 
 
 def _decode(data: bytes) -> str:
@@ -148,7 +172,7 @@ def _flatten_header(grid, merged, index, known) -> tuple[list[str], int]:
 
 
 def _label(cell) -> str:
-    return "" if is_blank(cell) else str(cell).strip()
+    return "" if is_blank(cell) else visible(str(cell).strip(), 100)
 
 
 def _fill_blank_labels(headers: list[str]) -> list[str]:

@@ -76,7 +76,7 @@ def imports_recover(*, now=None) -> dict[str, int]:
     commits as failed having written nothing (their page offers to import again)."""
     now = now or timezone.now()
     rechecked = abandoned = 0
-    for batch in ImportBatch.objects.filter(status__in=RUNNING).defer("problems", "report"):
+    for batch in ImportBatch.objects.filter(status__in=RUNNING).listed():
         if not is_lost(batch, now):
             continue
         if batch.status == ImportBatch.Status.COMMITTING:

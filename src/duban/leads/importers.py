@@ -127,7 +127,7 @@ def parse_request(value) -> int | None:
     written = parse_text(value).removeprefix("#").strip()
     if not written:
         return None
-    if not written.isdigit():
+    if not written.isdecimal() or len(written) > 9:  # "²" is a digit, and no id is that long
         raise ParseError(f'无法识别的需求编号 "{value}"')
     return int(written)
 

@@ -472,7 +472,7 @@ def parse_uptake(value):
     text = parse_text(value)
     if text in UPTAKE_WORDS:
         return UPTAKE_WORDS[text]
-    if text.isdigit() and 1 <= int(text) <= 5:
+    if len(text) == 1 and text.isdecimal() and 1 <= int(text) <= 5:
         return int(text)
     raise ParseError(f'无法识别的接受程度 "{value}"，可填 1–5，或：很好、好、一般、较差、差')
 

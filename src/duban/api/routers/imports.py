@@ -185,7 +185,7 @@ def import_kinds(request):
 @paginate(Pages)
 def import_list(request):
     batches = ImportBatch.objects.visible_to(request.auth_user).filter(kind__in=list(FLOWS))
-    return batches.defer("problems", "report").order_by("-created_at", "-pk")
+    return batches.listed().order_by("-created_at", "-pk")
 
 
 @router.post(
@@ -335,10 +335,9 @@ def _refuse_unready(batch) -> None:
         raise TransitionError(
             report.get("fatal") or _("请先指定各列的含义并重新检查（/imports/{id}/check）。")
         )
-    if batch.problems:
+    if errors := _error_count(batch):
         raise TransitionError(
-            _("有 %(n)d 处错误，本文件不会导入任何数据。请在原表中改正后重新上传。")
-            % {"n": len(batch.problems)}
+            _("有 %(n)d 处错误，本文件不会导入任何数据。请在原表中改正后重新上传。") % {"n": errors}
         )
 
 
@@ -372,6 +371,11 @@ def _columns(importer) -> list[dict]:
     ]
 
 
+def _error_count(batch) -> int:
+    """Every error of the check: the batch keeps only the first (services.KEPT_ERRORS)."""
+    return (batch.counts or {}).get("errors", len(batch.problems))
+
+
 def _out(flow, batch) -> dict:
     report = batch.report or {}
     return {
@@ -387,7 +391,7 @@ def _out(flow, batch) -> dict:
             dict(zip(("line", "column", "raw", "reason"), e, strict=True))
             for e in batch.problems[:ERRORS_SHOWN]
         ],
-        "error_count": len(batch.problems),
+        "error_count": _error_count(batch),
         "ignored_columns": batch.ignored,
         "skipped_lines": report.get("skipped", []),
         "notes": [str(note) for note in report.get("notes", [])],
