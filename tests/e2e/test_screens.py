@@ -111,9 +111,11 @@ class ScreenTests(BrowserTestCase):
                 refused = []  # what the browser refused under the Content-Security-Policy
                 page.on(
                     "console",
-                    lambda message, refused=refused: refused.append(message.text)
-                    if "Content Security Policy" in message.text
-                    else None,
+                    lambda message, refused=refused: (
+                        refused.append(message.text)
+                        if "Content Security Policy" in message.text
+                        else None
+                    ),
                 )
                 for number, url in enumerate(urls):
                     with self.subTest(user=username, width=width, url=url):
