@@ -130,9 +130,9 @@ def receivable_tables(period: Period) -> list[Evidence]:
         .values("pk", "team", "as_of")
     ):
         versions[version["team"]].append(version)
+    owing = AR_TABLE.teams(period.end).filter(pk__in=period.team_ids)
     keeping = Team.objects.filter(
-        Q(pk__in=AR_TABLE.teams(period.end).values("pk")) | Q(pk__in=list(versions)),
-        pk__in=period.team_ids,
+        Q(pk__in=owing.values("pk")) | Q(pk__in=list(versions)), pk__in=period.team_ids
     ).order_by("name")
     return [
         item

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -37,9 +38,9 @@ subject_kind(
 
 def teams_owed(today: dt.date):
     """Teams with money outstanding keep their AR table current."""
-    return Team.objects.filter(
-        is_active=True, receivables__in=Receivable.objects.open().filter(outstanding__gt=0)
-    ).distinct()
+    # EXISTS per team, stopping at its first open receivable, rather than a join over them all
+    owed = Receivable.objects.open().filter(team=OuterRef("pk"), outstanding__gt=0)
+    return Team.objects.filter(Exists(owed), is_active=True)
 
 
 AR_TABLE = table_kind(
