@@ -266,6 +266,16 @@ class NotifyPageTests(BaseTestCase):
         self.assertContains(self.client.get(url), "abcd")  # masked, not whole
         self.assertNotContains(self.client.get(url), "abcd-1234-efgh-5678")
 
+    def test_an_edit_with_neither_person_nor_team_is_refused_under_the_saved_name(self):
+        endpoint = Endpoint.objects.create(kind="email", address="ws@example.com", user=self.lead_a)
+        self.client.force_login(self.admin)
+        data = {"kind": "email", "address": "ws@example.com", "user": "", "is_active": "on"}
+        page = self.client.post(reverse("notify:endpoint_edit", args=[endpoint.pk]), data)
+        self.assertContains(page, "请选择个人或团队群，二者选一。")
+        self.assertContains(page, f'<h1 class="page-title mb-3">{endpoint}</h1>', html=True)
+        endpoint.refresh_from_db()
+        self.assertEqual(endpoint.user, self.lead_a)
+
     def test_the_outbox_filters_and_an_admin_resends(self):
         OutboxMessage.objects.create(
             recipient=self.lead_a, reason="失败的", dedupe_key="f", status=OutboxStatus.FAILED

@@ -84,6 +84,16 @@ class ProjectPageTests(ProjectsTestCase):
         handover.refresh_from_db()
         self.assertEqual((handover.received_by, handover.next_goal), (self.back_lead, "两周内开通"))
 
+    def test_a_milestone_or_hand_over_id_that_is_not_a_number_is_a_404(self):
+        project = self.short(name="短")
+        self.client.force_login(self.lead_a)
+        for action, field in (("milestone_done", "milestone"), ("receive", "handover")):
+            url = reverse(f"projects:project_{action}", args=[project.pk])
+            for bad in ("x", "1.5", "-1", "9" * 30, "²", "\x00"):
+                with self.subTest(action=action, value=bad):
+                    response = self.client.post(url, {field: bad, "next_goal": "x"})
+                    self.assertEqual(response.status_code, 404)
+
     def test_the_board_shows_new_projects_only(self):
         today = timezone.localdate()
         new = self.short(name="新", starts_on=today - dt.timedelta(days=3))

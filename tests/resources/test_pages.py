@@ -190,6 +190,9 @@ class HandoverPageTests(BaseTestCase):
         self.client.force_login(receiver)
         url = reverse("resources:to_confirm")
         self.assertContains(self.client.get(url), "横洲 交给您 1 条资源")
+        self.client.raise_request_exception = False
+        for bad in ("²", "x", "-1"):  # a digit that is not 0-9 among them: no 500, nothing done
+            self.assertEqual(self.client.post(url, {"handover": [bad]}).status_code, 302)
         self.client.post(url, {"handover": [self.handover_a.pk]})
         self.handover_a.refresh_from_db()
         self.assertEqual(self.handover_a.status, HandoverStatus.RECEIVED)

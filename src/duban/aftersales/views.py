@@ -27,6 +27,7 @@ from duban.aftersales.forms import (
 )
 from duban.aftersales.models import Case, Cause, MonthlyTable
 from duban.aftersales.tables import EXPORT_COLUMNS, CaseTable
+from duban.core.access import posted_id
 from duban.core.exporting import xlsx_response
 from duban.core.history import history_of
 from duban.core.months import month_param
@@ -188,7 +189,7 @@ def review(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.user.role not in services.SUPERVISORS:
             raise PermissionDenied
-        team = get_object_or_404(teams, pk=request.POST.get("team") or 0)
+        team = get_object_or_404(teams, pk=posted_id(request, "team"))
         form = ReviewForm(request.POST)
         try:
             if not form.is_valid():
@@ -230,7 +231,7 @@ def tables(request: HttpRequest) -> HttpResponse:
     visible = set(Team.objects.visible_to(request.user).values_list("pk", flat=True))
     if request.method == "POST":
         _writers_only(request.user)
-        table = get_object_or_404(MonthlyTable, pk=request.POST.get("table") or 0, team__in=visible)
+        table = get_object_or_404(MonthlyTable, pk=posted_id(request, "table"), team__in=visible)
         form = ReturnForm(request.POST)
         try:
             if not form.is_valid():

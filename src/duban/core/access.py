@@ -15,3 +15,10 @@ def get_object_for_user(source, user, *, write: bool = False, **lookup) -> model
     if write and not obj.can_be_edited_by(user):
         raise PermissionDenied
     return obj
+
+
+def posted_id(request, name: str) -> int:
+    """The object id a form posts in ``name``, or 0 (no object has it, so a 404) for anything
+    that is not one: an empty field, text, a negative or fractional number, one past 64 bits."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else 0

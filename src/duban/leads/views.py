@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duban.core import calendar
+from duban.core.access import posted_id
 from duban.core.history import history_of
 from duban.core.months import month_end, month_param
 from duban.core.services import StaleEditError
@@ -357,7 +358,7 @@ def _task_post(request, team, day):
             )
         return redirect(target)
     task = get_object_or_404(
-        LeadTask.objects.visible_to(request.user), pk=request.POST.get("task") or 0
+        LeadTask.objects.visible_to(request.user), pk=posted_id(request, "task")
     )
     form = ResultForm(request.POST, prefix=f"t{task.pk}")
     if form.is_valid():

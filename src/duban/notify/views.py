@@ -61,12 +61,14 @@ def endpoints(request: HttpRequest) -> HttpResponse:
 def endpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _admins_only(request.user)
     endpoint = get_object_or_404(Endpoint, pk=pk)
+    name = str(endpoint)  # as saved: a refused post leaves its values on the form's instance
     form = EndpointForm(request.POST or None, instance=endpoint)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("已保存。"))
         return redirect("notify:endpoints")
-    return render(request, "notify/endpoint_form.html", {"form": form, "endpoint": endpoint})
+    context = {"form": form, "endpoint": endpoint, "name": name}
+    return render(request, "notify/endpoint_form.html", context)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duban.core import calendar
-from duban.core.access import get_object_for_user
+from duban.core.access import get_object_for_user, posted_id
 from duban.core.history import history_of
 from duban.core.services import StaleEditError
 from duban.org.choices import Role, TeamKind
@@ -311,7 +311,7 @@ def _milestone(request, project):
 
 def _milestone_done(request, project):
     milestone = get_object_or_404(
-        ProjectMilestone, project=project, pk=request.POST.get("milestone") or 0
+        ProjectMilestone, project=project, pk=posted_id(request, "milestone")
     )
     services.milestone_done(milestone=milestone, by=request.user, done_on=timezone.localdate())
     messages.success(request, _("节点已完成：%(t)s。") % {"t": milestone.title})
@@ -330,7 +330,7 @@ def _handover(request, project):
 
 def _receive(request, project):
     handover = get_object_or_404(
-        ProjectHandover, project=project, pk=request.POST.get("handover") or 0
+        ProjectHandover, project=project, pk=posted_id(request, "handover")
     )
     form = ReceiveForm(request.POST)
     if not form.is_valid():
@@ -348,7 +348,7 @@ def _receive(request, project):
 
 def _review(request, project):
     handover = get_object_or_404(
-        ProjectHandover, project=project, pk=request.POST.get("handover") or 0
+        ProjectHandover, project=project, pk=posted_id(request, "handover")
     )
     form = ReviewForm(request.POST)
     if not form.is_valid():

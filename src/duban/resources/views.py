@@ -262,7 +262,8 @@ def to_confirm(request: HttpRequest) -> HttpResponse:
     """The receiver's hand-overs to confirm, one tap each or all at once (on the phone)."""
     waiting = selectors.to_confirm(request.user)
     if request.method == "POST":
-        chosen = [v for v in request.POST.getlist("handover") if v.isdigit() and len(v) < 19]
+        posted = request.POST.getlist("handover")
+        chosen = [v for v in posted if v.isascii() and v.isdigit() and len(v) < 19]
         done = services.handovers_receive(
             handovers=waiting.filter(pk__in=chosen), by=request.user, today=timezone.localdate()
         )
