@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from duban.cockpit import dashboards, services
-from duban.cockpit.models import Snapshot
+from duban.cockpit.models import Snapshot, SnapshotTaken
 from duban.core import figures
 from duban.org.models import Team
 from duban.supervision.tick import tick
@@ -152,7 +152,49 @@ class DashboardCostTests(BaseTestCase):
         return len(seen)
 
     def test_the_queries_do_not_grow_with_the_teams(self):
-        one = self.queries(self.lead_a)
+        before = self.queries(self.executive)
         for n in range(6):
             TeamFactory(name=f"新组{n}", line=self.line_1)
-        self.assertEqual(self.queries(self.executive), one)
+        self.assertEqual(self.queries(self.executive), before)
+
+
+class FreshSnapshotTests(BaseTestCase):
+    """Many teams' figures come from today's snapshot while it is fresh (duban tick takes it
+    every 15 minutes); a lead's own team is always computed now."""
+
+    def setUp(self):
+        self.today = timezone.localdate()
+        services.snapshot_take(day=self.today)
+        self.taken = SnapshotTaken.objects.get(day=self.today)
+        kept = Snapshot.objects.filter(team=self.team_a, day=self.today, code="plans_overdue")
+        kept.update(value=42)  # so that the test can tell the snapshot from a computation
+
+    def figures(self, minutes_later):
+        now = self.taken.at + dt.timedelta(minutes=minutes_later)
+        return dashboards.today_figures([self.team_a.pk, self.team_b.pk], self.today, now)
+
+    def test_a_fresh_snapshot_is_read_and_says_when_it_was_taken(self):
+        values, as_of = self.figures(5)
+        self.assertEqual(values[self.team_a.pk]["plans_overdue"], 42)
+        self.assertEqual(as_of, self.taken.at)
+        self.client.force_login(self.executive)
+        page = self.client.get(DASHBOARD)
+        self.assertContains(page, "数字截至")
+
+    def test_a_stale_snapshot_is_computed_again(self):
+        values, as_of = self.figures(21)
+        self.assertNotEqual(values[self.team_a.pk]["plans_overdue"], 42)
+        self.assertIsNone(as_of)
+
+    def test_a_team_the_snapshot_does_not_hold_is_computed(self):
+        late = TeamFactory(name="新组", line=self.line_1)
+        now = self.taken.at + dt.timedelta(minutes=1)
+        values, _as_of = dashboards.today_figures([self.team_a.pk, late.pk], self.today, now)
+        self.assertEqual(values[late.pk], figures.compute([late.pk], self.today)[late.pk])
+
+    def test_a_lead_s_team_is_always_computed_now(self):
+        shown = dashboards.dashboard(self.lead_a, self.today)
+        self.assertIsNone(shown["as_of"])
+        self.assertNotEqual(
+            next(t for t in shown["tiles"] if t["tile"].key == "plans_overdue")["value"], 42
+        )

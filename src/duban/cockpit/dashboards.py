@@ -1,6 +1,7 @@
-"""What the dashboard shows: today's key figures of the teams a reader sees (computed now, from
-the areas' declared figures), their lines' and the company's sums, the risks by team and area,
-and the weeks' trend from the daily snapshots.
+"""What the dashboard shows: today's key figures of the teams a reader sees (from the areas'
+declared figures: a lead's team computed now, many teams from the day's fresh snapshot), their
+lines' and the company's sums, the risks by team and area, and the weeks' trend from the daily
+snapshots.
 
 Invariant: a line's figure is the sum of its teams', the total the sum of the lines'; a ratio
 (days of cover, collected against plan) is computed from the summed parts, never averaged.
@@ -11,9 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duban.cockpit.models import Snapshot
+from duban.cockpit.models import Snapshot, SnapshotTaken
 from duban.core import figures
 from duban.core.months import month_start
 from duban.org.models import Team
@@ -21,6 +23,7 @@ from duban.supervision.choices import Area
 
 RISK_AREAS = [a for a in Area.values]
 TREND_WEEKS = 8
+SNAPSHOT_FRESH = dt.timedelta(minutes=20)  # duban tick takes them every 15 minutes
 
 
 @dataclass(frozen=True)
@@ -59,13 +62,17 @@ def teams_of(user):
     )
 
 
-def dashboard(user, today: dt.date) -> dict:
+def dashboard(user, today: dt.date, now: dt.datetime | None = None) -> dict:
     teams = list(teams_of(user))
-    values = figures.compute([t.pk for t in teams], today)
-    total = _sum(values.values())
     single = teams[0].pk if len(teams) == 1 else None
+    if single:  # a lead's own team: computed now, so it always matches the rows it opens
+        values, as_of = figures.compute([single], today), None
+    else:
+        values, as_of = today_figures([t.pk for t in teams], today, now or timezone.now())
+    total = _sum(values.values())
     return {
         "today": today,
+        "as_of": as_of,
         "teams": teams,
         "tiles": [_tile(tile, total, single, today) for tile in TILES if _known(tile)],
         "lines": _lines(teams, values, single, today),
@@ -76,6 +83,26 @@ def dashboard(user, today: dt.date) -> dict:
             "yellow": sum(total.get(f"risks_yellow_{a}", 0) for a in RISK_AREAS),
         },
     }
+
+
+def today_figures(team_ids: list[int], today: dt.date, now: dt.datetime):
+    """Today's figures of many teams and when they were taken: from today's snapshot while it
+    is fresh (taken within SNAPSHOT_FRESH by ``duban tick``, which runs every 15 minutes), as
+    computing them for every team of a company means aggregating every open receivable and
+    resource; else, and for a team the snapshot does not hold yet, computed now (taken: None)."""
+    taken = SnapshotTaken.objects.filter(day=today, at__gte=now - SNAPSHOT_FRESH).first()
+    if taken is None or today != timezone.localdate(now):
+        return figures.compute(team_ids, today), None
+    values = {team: dict.fromkeys(figures.FIGURES, Decimal(0)) for team in team_ids}
+    held = set()
+    rows = Snapshot.objects.filter(day=today, team__in=team_ids, code__in=list(figures.FIGURES))
+    for team, code, value in rows.values_list("team", "code", "value"):
+        values[team][code] = value
+        held.add(team)
+    missing = [team for team in team_ids if team not in held]
+    if missing:
+        values.update(figures.compute(missing, today))
+    return values, taken.at
 
 
 def _known(tile: Tile) -> bool:

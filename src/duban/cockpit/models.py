@@ -164,3 +164,18 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} {self.day} {self.code}={self.value}"
+
+
+class SnapshotTaken(models.Model):
+    """When the figures of a day were last taken (each ``duban tick`` of that day takes them
+    again): a dashboard of many teams reads them while they are fresh instead of recomputing."""
+
+    day = models.DateField(_("日期"), unique=True)
+    at = models.DateTimeField(_("取数时间"))
+
+    class Meta:
+        verbose_name = _("快照时间")
+        verbose_name_plural = _("快照时间")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.at:%H:%M}"

@@ -6,9 +6,18 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duban.cockpit.models import POINTS, Adjustment, Comment, Snapshot, Weight, visible_leads
+from duban.cockpit.models import (
+    POINTS,
+    Adjustment,
+    Comment,
+    Snapshot,
+    SnapshotTaken,
+    Weight,
+    visible_leads,
+)
 from duban.core import figures
 from duban.core.services import StaleEditError, save_versioned
 from duban.org.choices import Role
@@ -125,6 +134,7 @@ def snapshot_take(*, day: dt.date) -> int:
             unique_fields=["team", "day", "code"],
             update_fields=["value"],
         )
+        SnapshotTaken.objects.update_or_create(day=day, defaults={"at": timezone.now()})
     return len(fresh)
 
 
