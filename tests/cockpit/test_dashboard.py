@@ -180,6 +180,9 @@ class FreshSnapshotTests(BaseTestCase):
         self.client.force_login(self.executive)
         page = self.client.get(DASHBOARD)
         self.assertContains(page, "数字截至")
+        computed = figures.compute([self.team_b.pk], self.today)[self.team_b.pk]
+        self.assertEqual(values[self.team_b.pk], computed)
+        self.assertEqual(str(values[self.team_a.pk]["plans_overdue"]), "42")  # a count, not 42.00
 
     def test_a_stale_snapshot_is_computed_again(self):
         values, as_of = self.figures(21)

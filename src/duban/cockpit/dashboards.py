@@ -97,7 +97,8 @@ def today_figures(team_ids: list[int], today: dt.date, now: dt.datetime):
     held = set()
     rows = Snapshot.objects.filter(day=today, team__in=team_ids, code__in=list(figures.FIGURES))
     for team, code, value in rows.values_list("team", "code", "value"):
-        values[team][code] = value
+        # a count comes back from the column as 8.00: shown as computed, 8
+        values[team][code] = value.quantize(Decimal(1)) if value == int(value) else value
         held.add(team)
     missing = [team for team in team_ids if team not in held]
     if missing:
