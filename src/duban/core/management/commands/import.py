@@ -46,7 +46,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         batch = import_stage(data=file.read_bytes(), filename=file.name, kind=spec["kind"], by=user)
         try:
-            preview = self.check(importer, batch, map)
+            preview = self.check_file(importer, batch, map)
             self.report(preview)
             if dry_run:
                 self.stdout.write("检查通过（--dry-run，没有导入）。")
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         import_commit(importer=importer, batch=batch)
         self.stdout.write(self.style.SUCCESS("导入完成。"))
 
-    def check(self, importer, batch, names: list[str]):
+    def check_file(self, importer, batch, names: list[str]):
         """Check the file; columns named on the command line are mapped by their headers."""
         try:
             return import_check(importer=importer, batch=batch, mapping={})
