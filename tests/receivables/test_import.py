@@ -2,7 +2,9 @@
 
 import datetime as dt
 import tempfile
+from contextlib import contextmanager
 from decimal import Decimal
+from unittest import mock
 
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -31,6 +33,9 @@ GOOD = [
     '1,甲公司,INV-001,电销一组,维盛,2026年1月5日,2026/2/4,"¥12,500.00",0,\n',
     '2,乙公司,INV-002,电销一组,,2026.1.20,2026-02-19,12.5万,"5,000",月底回款\n',
 ]
+
+
+TODAY = dt.date(2026, 3, 1)
 
 
 def csv(*lines, encoding="utf-8") -> bytes:
@@ -329,6 +334,74 @@ class CheckThenCommitTests(BaseTestCase):
         self.assertIn("有 1 行已被他人修改（INV-001）", batch.error)
         receivable.refresh_from_db()
         self.assertEqual((receivable.amount, receivable.paid), (Decimal("12500.00"), 100))
+
+    def changed_batch(self, *lines):
+        first, _ = self.check()
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=first)
+        batch, preview = import_preview(
+            importer=ReceivableImporter(self.lead_a),
+            data=csv(*lines),
+            filename="应收.csv",
+            kind="receivables",
+            by=self.lead_a,
+        )
+        self.assertEqual(preview.counts()["changed"], len(lines))
+        return batch
+
+    def test_a_row_edited_after_the_rows_were_staged_is_not_overwritten(self):
+        from duban.receivables.services import payment_add
+
+        batch = self.changed_batch(
+            GOOD[0].replace("12,500.00", "13,000.00"), GOOD[1].replace("月底回款", "已催")
+        )
+        receivable = Receivable.objects.get(number="INV-002")
+
+        class PaidMeanwhile(ReceivableImporter):
+            @contextmanager
+            def staging(self, preview, **kwargs):
+                with super().staging(preview, **kwargs):  # staged, the transaction not begun
+                    payment_add(receivable=receivable, by=self.user, date=TODAY, amount=100)
+                    yield
+
+        import_commit(importer=PaidMeanwhile(self.lead_a), batch=batch)
+        batch.refresh_from_db()
+        self.assertEqual(batch.status, ImportBatch.Status.FAILED)
+        self.assertIn("有 1 行已被他人修改（INV-002）", batch.error)
+        first = Receivable.objects.get(number="INV-001")  # all or nothing: not even this one
+        self.assertEqual((first.amount, first.version), (Decimal("12500.00"), 1))
+        self.assertFalse(first.history.exists())
+        receivable.refresh_from_db()
+        self.assertEqual((receivable.paid, receivable.note), (Decimal("5100.00"), "月底回款"))
+
+    def test_a_fault_after_the_rows_were_updated_leaves_them_and_their_history_as_they_were(self):
+        batch = self.changed_batch(GOOD[0].replace("12,500.00", "13,000.00"))
+        importer = TableImporter(self.lead_a, dt.date(2026, 3, 1))
+        with (
+            mock.patch("duban.receivables.importers.table_versions_record", side_effect=OSError),
+            self.assertRaises(OSError),
+        ):
+            import_commit(importer=importer, batch=batch)
+        batch.refresh_from_db()
+        self.assertEqual(batch.status, ImportBatch.Status.FAILED)
+        first = Receivable.objects.get(number="INV-001")
+        self.assertEqual((first.amount, first.version), (Decimal("12500.00"), 1))
+        self.assertNotEqual(first.batch_id, batch.pk)
+        self.assertFalse(first.history.exists())  # neither its baseline nor its change
+        self.assertTrue(import_recheck(batch))  # and it can be checked and committed again
+        import_check(importer=importer, batch=batch)
+        import_commit(importer=importer, batch=batch)
+        first.refresh_from_db()
+        self.assertEqual((first.amount, first.version), (Decimal("13000.00"), 2))
+        self.assertEqual(
+            [entry.history_type for entry in first.history.order_by("history_id")], ["+", "~"]
+        )
+
+    def test_a_changed_row_may_name_a_customer_added_by_the_commit(self):
+        batch = self.changed_batch(GOOD[1].replace("乙公司", "丁公司"))
+        import_commit(importer=ReceivableImporter(self.lead_a), batch=batch)
+        second = Receivable.objects.get(number="INV-002")
+        self.assertEqual((second.customer.name, second.version), ("丁公司", 2))
+        self.assertTrue(Partner.objects.filter(name="乙公司").exists())  # still someone's
 
     def test_each_row_names_its_last_import_and_deleting_that_import_clears_it(self):
         batch, _ = self.check()

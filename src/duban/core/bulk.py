@@ -58,18 +58,92 @@ def update_rows(model, fields: list[str], rows: Iterable[tuple]) -> int:
 
 
 def _update_from_copy(table: str, key: str, columns: list[str], rows) -> int:
-    temp = "duban_rows_to_update"  # the session's own; dropped when done, or with a rollback
-    listed = ", ".join([*columns, key])
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {temp} AS SELECT {listed} FROM {table} LIMIT 0")
-        count = _copy(temp, listed, rows)
-        sets = ", ".join(f"{column} = new.{column}" for column in columns)
-        cursor.execute(
-            f"UPDATE {table} SET {sets} FROM {temp} AS new WHERE {table}.{key} = new.{key}"
+    staged = Staged.of(table, key, columns, rows, name="duban_rows_to_update")
+    staged.update()
+    staged.drop()
+    return staged.count
+
+
+class Staged:
+    """Rows held in a temporary table of this connection (the session's own; gone with it),
+    to be written to their table by key with a few set-based statements.
+
+    Staged before the transaction that writes them, they cost that transaction nothing: on
+    SQLite a temporary table is written without the database's write lock, which every other
+    writer waits for while an import's transaction holds it. ``update`` then sets each row to
+    its staged values in one ``UPDATE … FROM`` (SQLite 3.33 or later). The table holds the
+    columns of ``fields``, then the key.
+    """
+
+    def __init__(self, model, fields: list[str], rows: Iterable[tuple], *, name="duban_staged"):
+        qn = connection.ops.quote_name
+        concrete = [model._meta.get_field(field) for field in fields]
+        self.model = model
+        self._fill(
+            qn(model._meta.db_table),
+            qn(model._meta.pk.column),
+            [qn(field.column) for field in concrete],
+            rows,
+            name,
+            concrete,
         )
-        cursor.execute(f"DROP TABLE {temp}")
-    return count
+
+    @classmethod
+    def of(cls, table: str, key: str, columns: list[str], rows, *, name: str) -> "Staged":
+        staged = cls.__new__(cls)
+        staged.model = None
+        staged._fill(table, key, columns, rows, name, None)
+        return staged
+
+    def _fill(self, table, key, columns, rows, name, concrete) -> None:
+        self.target, self.key, self.columns = table, key, columns
+        self.table = connection.ops.quote_name(name)
+        listed = ", ".join([*columns, key])
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.table} AS SELECT {listed} FROM {table} LIMIT 0"
+            )
+            if connection.vendor == "postgresql":
+                self.count = _copy(self.table, listed, rows)
+                cursor.execute(f"ANALYZE {self.table}")  # autovacuum never sees it
+            else:
+                placeholders = ", ".join(["%s"] * (len(columns) + 1))
+                sql = f"INSERT INTO {self.table} ({listed}) VALUES ({placeholders})"
+                self.count = _executemany(sql, [*(concrete or []), None], rows)
+
+    def update(self) -> int:
+        """Set the rows of the target table with a staged key to their staged values."""
+        sets = ", ".join(f"{column} = new.{column}" for column in self.columns)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {self.target} SET {sets} FROM {self.table} AS new "
+                f"WHERE {self.target}.{self.key} = new.{self.key}"
+            )
+            return cursor.rowcount
+
+    def differing(self, condition: str, params=(), *, lock: bool = False) -> list:
+        """The staged keys whose row is gone or meets ``condition`` (SQL over ``old``, the
+        row, and ``new``, its staged values). With ``lock``, every staged row is first locked
+        until the transaction ends (PostgreSQL; SQLite's transaction holds the whole
+        database), so that none can change before it is written."""
+        key, join = self.key, f"{self.table} AS new ON old.{self.key} = new.{self.key}"
+        with connection.cursor() as cursor:
+            if lock and connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM {self.target} AS old JOIN {join} "
+                    "FOR UPDATE OF old) AS locked"
+                )
+            cursor.execute(
+                f"SELECT new.{key} FROM {self.table} AS new LEFT JOIN {self.target} AS old "
+                f"ON old.{key} = new.{key} WHERE old.{key} IS NULL OR ({condition})",
+                params,
+            )
+            return [found for (found,) in cursor.fetchall()]
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
 
 
 def batches(items: Iterable) -> Iterator[list]:
@@ -122,7 +196,7 @@ def _copy(table: str, columns: str, rows) -> int:
 
 
 def _adapter(field):
-    if isinstance(field, models.DateTimeField):
+    if isinstance(field, models.DateTimeField):  # (None: a staged key)
         return connection.ops.adapt_datetimefield_value
     return None
 

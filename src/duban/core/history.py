@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -99,6 +99,68 @@ def record_bulk_changes(model, pks, *, user, reason: str) -> None:
     tracked, stamp = _tracked(model), (timezone.now(), reason, "~", user.pk if user else None)
     for chunk in batches(pks):
         _insert_history(model, tracked, _values(model, tracked, chunk), lambda row: stamp)
+
+
+def keep_staged_baselines(model, staged) -> None:
+    """``keep_baselines`` for the rows ``staged`` (duban.core.bulk.Staged) will update, in
+    one INSERT … SELECT within the writing transaction: no row travels to Python and back.
+
+    The rows without history are found first: a statement that inserted into the history
+    while looking there for each row could scan its own new entries again and again (as
+    PostgreSQL did when it took the history to be empty: three minutes for 100,000 rows)."""
+    history = model.history.model
+    qn = connection.ops.quote_name
+    table, key = qn(history._meta.db_table), staged.key
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT new.{key} FROM {staged.table} AS new WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {table} AS kept WHERE kept.{key} = new.{key})"
+        )
+        bare = [found for (found,) in cursor.fetchall()]
+    if not bare:
+        return
+    bare = one_parameter(bare)
+    where = (f"old.{key} IN ({bare.sql})", list(bare.params))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    if not hasattr(model, "history_origins"):
+        _insert_staged(model, staged, "%s, '', '+', NULL", [now], where=where)
+        return
+    # who wrote each row and when: its import, as ImportedRows.history_origins says it
+    from duban.core.models import ImportBatch
+
+    imports = qn(ImportBatch._meta.db_table)
+    stamp = (
+        "COALESCE(origin.committed_at, %s), CASE WHEN origin.id IS NULL THEN '' "
+        "ELSE substr(%s || origin.filename, 1, 100) END, '+', origin.uploaded_by_id"
+    )
+    join = f"LEFT JOIN {imports} AS origin ON origin.id = old.batch_id"
+    _insert_staged(model, staged, stamp, [now, IMPORTED], join=join, where=where)
+
+
+def record_staged_changes(model, staged, *, user, reason: str) -> None:
+    """``record_bulk_changes`` for the rows ``staged`` updated, in one INSERT … SELECT."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    _insert_staged(model, staged, "%s, %s, '~', %s", [now, reason, user.pk if user else None])
+
+
+def _insert_staged(model, staged, stamp: str, params, *, join="", where=None) -> None:
+    """An entry of each staged row as it stands, stamped by the SQL ``stamp`` (its date,
+    change reason, type and user); ``where``, (SQL, params), picks some of the rows."""
+    qn, history = connection.ops.quote_name, model.history.model
+    columns = [qn(history._meta.get_field(name).column) for name in _tracked(model)]
+    stamps = ["history_date", "history_change_reason", "history_type", "history_user"]
+    stamps = [qn(history._meta.get_field(name).column) for name in stamps]
+    table, key = qn(history._meta.db_table), staged.key
+    sql = (
+        f"INSERT INTO {table} ({', '.join([*columns, *stamps])}) "
+        f"SELECT {', '.join(f'old.{column}' for column in columns)}, {stamp} "
+        f"FROM {staged.target} AS old JOIN {staged.table} AS new ON old.{key} = new.{key} {join}"
+    )
+    if where:
+        sql += f" WHERE {where[0]}"
+        params = [*params, *where[1]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _tracked(model) -> list[str]:

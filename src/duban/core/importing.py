@@ -463,6 +463,13 @@ class Importer:
         here: one someone else added meanwhile breaks the unique constraint of the write."""
         raise NotImplementedError
 
+    @contextmanager
+    def staging(self, preview: Preview, *, batch, progress) -> Iterator[None]:
+        """Around the commit's transaction: prepare what ``write`` can before it starts, so
+        that the transaction (on SQLite, the whole database's write lock) is held for the
+        writes alone; undo it after. By default nothing."""
+        yield
+
     def write(self, preview: Preview, *, batch, progress) -> None:
         """Apply a valid preview inside the caller's transaction."""
         raise NotImplementedError

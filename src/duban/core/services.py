@@ -346,7 +346,8 @@ def import_apply(*, importer, batch, progress=None):
             error = "\n".join(map(str, preview.errors[:50]))
             _settle(batch, Status.COMMITTING, status=Status.FAILED, error=error)
             return preview
-        with bulk_objects(), transaction.atomic():
+        staging = importer.staging(preview, batch=batch, progress=progress)
+        with bulk_objects(), staging, transaction.atomic():
             _bound_lock_waits()  # the collector waits too: no commit may wait on a lock forever
             progress("compare", force=True)
             if refusal := importer.refusal(preview):

@@ -2,16 +2,18 @@
 
 import datetime as dt
 from collections import defaultdict
+from contextlib import contextmanager
 from decimal import Decimal
 from itertools import chain
 from operator import itemgetter
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from duban.core.bulk import insert_rows, one_parameter, update_rows
+from duban.core.bulk import Staged, insert_rows, one_parameter
 from duban.core.choices_parsing import choice_parser
-from duban.core.history import import_reason, keep_baselines, record_bulk_changes
+from duban.core.history import import_reason, keep_staged_baselines, record_staged_changes
 from duban.core.importing import Column, Importer, Preview, Row, RowError
 from duban.core.parsing import CENT, money_unit, parse_date, parse_money, parse_text
 from duban.org.models import Team
@@ -106,6 +108,7 @@ def text(max_length):
 
 class ReceivableImporter(RowTeams, Importer):
     title = "应收账表"
+    staged = None  # the changed rows' new values, while a commit runs (``staging``)
     key_field = "number"
     distinct_fields = ("team_id", "customer")
     person_field, person_label = "salesperson", "业务员"
@@ -249,6 +252,31 @@ class ReceivableImporter(RowTeams, Importer):
                 else:
                     preview.unchanged.append(row)
 
+    @contextmanager
+    def staging(self, preview: Preview, *, batch, progress):
+        """The changed rows' new values (FIELDS, version, batch) in a temporary table, with
+        the customers known by then: the commit's transaction checks and writes them with a
+        few statements, and holds the database for no longer."""
+        if not preview.changed:
+            yield
+            return
+        self.customers = _customer_ids(preview.distinct("customer"))
+        rows = progress.track(preview.changed, "update", len(preview.changed))
+        self.staged = Staged(
+            Receivable,
+            [*FIELDS, "version", "batch"],
+            (
+                (*self._values(row, self.customers)[:-1], row.values["version"] + 1, batch.pk)
+                + (row.values["pk"],)
+                for row in rows
+            ),
+        )
+        try:
+            yield
+        finally:
+            self.staged.drop()
+            self.staged = None
+
     def refusal(self, preview: Preview) -> str:
         visible = {team.pk for team in self.teams.values()}
         outside = []
@@ -259,20 +287,15 @@ class ReceivableImporter(RowTeams, Importer):
                 if r.values["team_id"] not in visible
             ]
         stale = []
-        for start in range(0, len(preview.changed), CHUNK):
-            chunk = {r.values["pk"]: r.values for r in preview.changed[start : start + CHUNK]}
-            current = {  # locked until the commit ends, so none can move now
-                pk: (version, team)
-                for pk, version, team in Receivable.objects.select_for_update()
-                .filter(pk__in=one_parameter(list(chunk)))
-                .values_list("pk", "version", "team_id")
-            }
-            for pk, values in chunk.items():
-                version, team = current.get(pk, (None, None))
-                if version != values["version"]:
-                    stale.append(values["number"])  # a payment, an edit, another import
-                elif team not in visible:
-                    outside.append(values["number"])
+        if self.staged is not None:  # the rows changed since the check, or moved out of sight
+            teams = one_parameter(sorted(visible) or [0])
+            found = self.staged.differing(
+                f"old.version <> new.version - 1 OR old.team_id NOT IN ({teams.sql})",
+                teams.params,
+                lock=True,  # so that none can move now, until the commit ends
+            )
+            stale, moved = self._stale_or_moved(preview, set(found), visible)
+            outside += moved
         if outside:
             return gettext(
                 "有 %(count)d 行属于您无权导入的团队（%(keys)s），本次没有导入任何数据。"
@@ -283,6 +306,30 @@ class ReceivableImporter(RowTeams, Importer):
                 "本次没有导入任何数据，请重新检查后再导入。"
             ) % {"count": len(stale), "keys": "、".join(stale[:5])}
         return ""
+
+    @staticmethod
+    def _stale_or_moved(preview: Preview, found: set, visible: set) -> tuple[list, list]:
+        """Of the changed rows ``found`` by the check against the database, the numbers of
+        those changed since (a payment, an edit, another import) and of those now in a team
+        this user may not import into."""
+        if not found:
+            return [], []
+        rows = Receivable.objects.filter(pk__in=one_parameter(sorted(found)))
+        current = {
+            pk: (version, team)
+            for pk, version, team in rows.values_list("pk", "version", "team_id")
+        }
+        stale, moved = [], []
+        for row in preview.changed:
+            values = row.values
+            if values["pk"] not in found:
+                continue
+            version, team = current.get(values["pk"], (None, None))
+            if version != values["version"]:
+                stale.append(values["number"])
+            elif team not in visible:
+                moved.append(values["number"])
+        return stale, moved
 
     def write(self, preview: Preview, *, batch, progress) -> None:
         names = preview.distinct("customer")
@@ -298,27 +345,33 @@ class ReceivableImporter(RowTeams, Importer):
             ((*self._values(row, known), 1, batch.pk) for row in new),
             order=_team_status_due,
         )
-        changed = [row.values["pk"] for row in preview.changed]
-        keep_baselines(Receivable, changed)
-        update_rows(  # FIELDS (the number stays), version, batch, then the key
-            Receivable,
-            [*FIELDS, "version", "batch"],
-            (
-                (
-                    *self._values(row, known)[:-1],
-                    row.values["version"] + 1,
-                    batch.pk,
-                    row.values["pk"],
-                )
-                for row in progress.track(preview.changed, "update", len(changed))
-            ),
-        )
-        reason = import_reason(batch)
-        record_bulk_changes(Receivable, changed, user=self.user, reason=reason)
+        if self.staged is None:
+            return
+        self._restage_customers(preview, known)
+        keep_staged_baselines(Receivable, self.staged)
+        progress("update", force=True)
+        self.staged.update()
+        record_staged_changes(Receivable, self.staged, user=self.user, reason=import_reason(batch))
+
+    def _restage_customers(self, preview: Preview, known: dict) -> None:
+        """The customer of the staged rows whose customer was added (or renamed) since they
+        were staged."""
+        moved = {name for name, pk in known.items() if self.customers.get(name) != pk}
+        if not moved:
+            return
+        rows = [
+            (known[row.values["customer"]], row.values["pk"])
+            for row in preview.changed
+            if row.values["customer"] in moved
+        ]
+        table, key = self.staged.table, self.staged.key
+        column = connection.ops.quote_name(Receivable._meta.get_field("customer").column)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {key} = %s", rows)
 
     def _values(self, row: Row, customers: dict) -> tuple:
         """The row's FIELDS and number, in order, as they go into the database."""
-        row.values["customer_id"] = customers[row.values["customer"]]
+        row.values["customer_id"] = customers.get(row.values["customer"])  # None: added later
         return _in_order(row.values)
 
 
