@@ -3,18 +3,43 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duban.core import calendar
 from duban.core.access import get_object_for_user
 from duban.core.exporting import table_response
 from duban.core.history import history_of
 from duban.core.services import StaleEditError
 from duban.core.tables import paginate
 from duban.org import selectors
+from duban.org.choices import Role
 from duban.org.filters import EmployeeFilterSet
 from duban.org.forms import EmployeeForm
 from duban.org.models import EDITORS, BusinessLine, Employee, Team
 from duban.org.tables import EmployeeTable
+
+# where each role starts its day: the supervisor's agenda, the executive's dashboard, the
+# lead's to-do
+START_PAGES = {
+    Role.SUPERVISOR: "supervision:agenda",
+    Role.EXECUTIVE: "cockpit:dashboard",
+    Role.LEAD: "supervision:todo",
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.role in START_PAGES:
+        return redirect(START_PAGES[request.user.role])
+    today = timezone.localdate()
+    context = {
+        "today": today,
+        "today_is_workday": calendar.is_workday(today),
+        "next_workday": calendar.next_workday(today),
+        "teams": selectors.team_overview(request.user),
+    }
+    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from duban.core.exporting import write_xlsx
-from duban.core.management.commands._tables import acting_user, table_spec
+from duban.org.management.commands._tables import acting_user, table_spec
 
 
 class Command(BaseCommand):

@@ -3,7 +3,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from duban.core.importing import IGNORE, MappingRequired
-from duban.core.management.commands._tables import acting_user, table_spec
 from duban.core.services import (
     import_check,
     import_commit,
@@ -12,6 +11,7 @@ from duban.core.services import (
     import_stage,
 )
 from duban.core.tabular import TabularError
+from duban.org.management.commands._tables import acting_user, table_spec
 
 HOW_TO_MAP = "可用 --map 表头=字段 指定列，--team 团队 指定整张表的团队。"
 
