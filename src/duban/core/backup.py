@@ -37,6 +37,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duban.core import pagecache
 from duban.core.dumps import (
     BackupError,
     applied_migrations,
@@ -180,6 +181,7 @@ def backup_restore(*, archive: Path, force: bool = False) -> Restored:
         tables = restore(manifest, staged / manifest["database"]["file"], force=force)
         secret_key = _restore_secret_key(staged / SECRET_KEY)
         media_files = _restore_media(staged / MEDIA)
+    pagecache.forget()  # pages kept from the rows replaced
     return Restored(manifest, tables, secret_key, media_files)
 
 

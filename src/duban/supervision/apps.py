@@ -30,4 +30,4 @@ class SupervisionConfig(AppConfig):
         # (subject, escalating and table kinds) and its detectors in its detectors.py
         autodiscover_modules("supervised")
         autodiscover_modules("detectors")
-        from duban.supervision import housekeeping  # noqa: F401 - registers its daily jobs
+        from duban.supervision import caching, housekeeping  # noqa: F401 - signals, daily jobs

@@ -16,6 +16,7 @@ from duban.notify.models import MessageKind
 from duban.notify.services import Message as Notice
 from duban.notify.services import outbox_enqueue
 from duban.org.choices import Role
+from duban.supervision.caching import agenda_changed
 from duban.supervision.choices import (
     LIVE_PLAN_STATUSES,
     OPEN_MATTER_STATUSES,
@@ -439,6 +440,7 @@ def milestone_done(*, milestone: Milestone, by, evidence: str, done_on: dt.date)
     )
     if not claimed:
         raise TransitionError(CLOSED)
+    agenda_changed()  # an update, which no signal reports
     milestone.refresh_from_db()
     return milestone
 

@@ -23,6 +23,7 @@ from duban.notify.models import MessageKind
 from duban.notify.services import Message as Notice
 from duban.notify.services import messages_send, outbox_enqueue
 from duban.org.models import Team
+from duban.supervision.caching import agenda_changed
 from duban.supervision.cadence import occurrences, parse_numbers, workdays_around
 from duban.supervision.choices import (
     CheckInStatus,
@@ -59,6 +60,7 @@ def tick(*, today: dt.date | None = None) -> dict[str, int]:
     if calendar.is_workday(today):
         for name, record in CLOSING.items():
             report[name] = record(today)
+    agenda_changed()  # the tick writes in bulk, which no signal reports
     if today == timezone.localdate():  # a tick for another day sends nothing
         report["digests"] = digests_enqueue()
         sent = messages_send()

@@ -3,13 +3,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from duban.core import pagecache
 from duban.org.choices import Role
 from duban.org.models import BusinessLine
 from duban.supervision import selectors
 from duban.supervision.apps import SUPERVISING
+from duban.supervision.caching import AGENDA
 from duban.supervision.ical import checkin_calendar
 from duban.supervision.models import CalendarFeed
 
@@ -24,13 +29,20 @@ def agenda(request: HttpRequest) -> HttpResponse:
     lines = list(BusinessLine.objects.visible_to(request.user).order_by("name"))
     wanted = request.GET.get("line", "")
     line = next((item for item in lines if str(item.pk) == wanted), None)
-    context = {
-        "today": today,
-        "lines": lines if len(lines) > 1 else [],
-        "line": line,
-        **selectors.agenda(request.user, today, line=line),
-    }
-    return render(request, "supervision/agenda.html", context)
+
+    def compute() -> str:
+        context = {
+            "today": today,
+            "lines": lines if len(lines) > 1 else [],
+            "line": line,
+            **selectors.agenda(request.user, today, line=line),
+        }
+        return render_to_string("supervision/_agenda.html", context, request)
+
+    # the reader's own agenda, kept for a minute unless something behind it changes
+    parts = (request.user.pk, line.pk if line else "", today, get_language())
+    body = mark_safe(pagecache.kept(AGENDA, parts, compute))  # noqa: S308 - our own template
+    return render(request, "supervision/agenda.html", {"body": body})
 
 
 @login_required

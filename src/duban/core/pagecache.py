@@ -1,0 +1,78 @@
+"""Parts of pages kept for a short while in a cache the server's workers share.
+
+A page that many people open all day (the supervisor's agenda) is computed once per reader and
+kept under a *generation*: a token that any change to the rows behind it replaces, so the next
+reader computes it afresh. The generation is replaced when a change is saved and again when its
+transaction commits (a reader who computed from the rows before the commit kept them under a
+generation that is gone by then); writes that bypass the models' signals (bulk updates, the
+tick) call :func:`changed` themselves. Whatever is missed is bounded by the cache's timeout
+(``CACHES["pages"]["TIMEOUT"]``, a minute), which also ages what depends on the clock (a
+check-in past its agreed time).
+
+The cache is a folder of files under the data directory (every worker and process of one
+installation sees it); a cache that fails (disk full, permissions) is a miss, never an error.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from django.core.cache import caches
+from django.db import connection, transaction
+
+log = logging.getLogger(__name__)
+
+CACHE = "pages"
+
+
+def _cache():
+    return caches[CACHE]
+
+
+def _generation_key(name: str) -> str:
+    return f"{connection.settings_dict['NAME']}:generation:{name}"
+
+
+def _bump(name: str) -> str:
+    token = uuid.uuid4().hex
+    try:
+        _cache().set(_generation_key(name), token, None)
+    except OSError:
+        log.warning("page cache: could not replace the generation of %s", name, exc_info=True)
+    return token
+
+
+def changed(name: str) -> None:
+    """The rows behind the pages kept as ``name`` changed: now, and again once committed."""
+    _bump(name)
+    transaction.on_commit(lambda: _bump(name))
+
+
+def kept(name: str, parts: tuple, compute: Callable[[], str]) -> str:
+    """The text ``compute()`` returns, kept under ``name``, ``parts`` (whatever the text
+    depends on besides the rows: the reader, the day, the language …) and the generation."""
+    try:
+        generation = _cache().get(_generation_key(name)) or _bump(name)
+        key = ":".join(
+            [connection.settings_dict["NAME"], name, generation, *(str(p) for p in parts)]
+        )
+        found = _cache().get(key)
+    except OSError:
+        log.warning("page cache: could not read %s", name, exc_info=True)
+        return compute()
+    if found is not None:
+        return found
+    text = compute()
+    try:
+        _cache().set(key, text)
+    except OSError:
+        log.warning("page cache: could not keep %s", name, exc_info=True)
+    return text
+
+
+def forget() -> None:
+    """Drop every page kept (the database was replaced under them)."""
+    try:
+        _cache().clear()
+    except OSError:
+        log.warning("page cache: could not clear", exc_info=True)
