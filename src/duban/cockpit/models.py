@@ -179,3 +179,33 @@ class SnapshotTaken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.at:%H:%M}"
+
+
+class KeptScore(models.Model):
+    """One measure of one lead's month as ``duban tick`` last computed it: its ratio (the
+    mean credit of its items; None when nothing was due) and how many items it had. The
+    ranking of many leads reads these while they are fresh instead of computing every measure
+    of every lead; weights and adjustments are applied when it is read, and one lead's
+    scorecard, with its evidence, is always computed when opened."""
+
+    lead = models.ForeignKey(
+        User, verbose_name=_("主管"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("月份"))
+    measure = models.CharField(_("评分项"), max_length=40)
+    items = models.PositiveIntegerField(_("事项数"))
+    ratio = models.FloatField(_("得分率"), null=True)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("评分留存")
+        verbose_name_plural = _("评分留存")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead", "month", "measure"], name="one_kept_score_a_measure"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "computed_at"], name="kept_score_month")]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id} {self.month:%Y-%m} {self.measure}={self.ratio}"

@@ -10,16 +10,18 @@ does not count, so an area not in use never scores zero.
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
 
-from duban.cockpit.models import Adjustment, Comment, Weight
+from duban.cockpit.models import Adjustment, Comment, KeptScore, Weight
 from duban.core.scoring import MEASURES, Dimension, Evidence, Measure, Period, ratio
 from duban.org.models import Team
 
 DIMENSION_KEY = "dimension:"
+KEPT_FRESH = dt.timedelta(minutes=20)  # duban tick keeps the running month's every 15 minutes
 
 
 @dataclass
@@ -27,10 +29,12 @@ class MeasureScore:
     measure: Measure
     weight: float
     items: list[Evidence]
+    kept: float | None = None  # the ratio the tick kept (KeptScore), the items not read
+    is_kept: bool = False
 
     @property
     def ratio(self) -> float | None:
-        return ratio(self.items)
+        return self.kept if self.is_kept else ratio(self.items)
 
     @property
     def percent(self) -> float | None:
@@ -81,6 +85,7 @@ class Scorecard:
     period: Period
     dimensions: list[DimensionScore]
     comments: list = field(default_factory=list)
+    computed_at: dt.datetime | None = None  # when the tick kept it (None: computed now)
 
     @property
     def month(self) -> dt.date:
@@ -106,40 +111,98 @@ def weights() -> dict[str, float]:
     return found
 
 
-def period_of(lead, month: dt.date, today: dt.date | None = None) -> Period:
-    """The lead's teams and the days of ``month`` scored: to its end, or to today in the
-    running month."""
+def _days(month: dt.date, today: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The days of ``month`` scored: to its end, or to today in the running month."""
     today = today or timezone.localdate()
     start = month.replace(day=1)
-    end = min((start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), today)
+    return start, min((start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), today)
+
+
+def period_of(lead, month: dt.date, today: dt.date | None = None) -> Period:
+    """The lead's teams and the days of ``month`` scored."""
     teams = Team.objects.filter(leads=lead, is_active=True).order_by("pk")
-    return Period(lead, tuple(teams.values_list("pk", flat=True)), start, end)
+    return Period(lead, tuple(teams.values_list("pk", flat=True)), *_days(month, today))
 
 
 def scorecard(lead, month: dt.date, today: dt.date | None = None, weighed=None) -> Scorecard:
     period = period_of(lead, month, today)
     weighed = weighed or weights()
-    by_dimension = {d: [] for d in Dimension.values}
-    for code, measure in sorted(MEASURES.items(), key=lambda kv: (kv[1].order, kv[0])):
-        items = measure.func(period)  # an area's measures find nothing without teams
-        by_dimension[measure.dimension].append(MeasureScore(measure, weighed[code], items))
+    measures = [
+        MeasureScore(m, weighed[code], m.func(period))  # nothing found without teams
+        for code, m in _ordered()
+    ]
     adjustments = {
         a.dimension: a
         for a in Adjustment.objects.filter(lead=lead, month=period.month).select_related("by")
     }
-    dimensions = [
-        DimensionScore(d, weighed[f"{DIMENSION_KEY}{d}"], by_dimension[d], adjustments.get(d))
+    comments = list(Comment.objects.filter(lead=lead, month=period.month).select_related("by"))
+    return Scorecard(lead, period, _dimensions(measures, weighed, adjustments), comments)
+
+
+def _ordered() -> list[tuple[str, Measure]]:
+    return sorted(MEASURES.items(), key=lambda kv: (kv[1].order, kv[0]))
+
+
+def _dimensions(measures: list[MeasureScore], weighed, adjustments) -> list[DimensionScore]:
+    return [
+        DimensionScore(
+            d,
+            weighed[f"{DIMENSION_KEY}{d}"],
+            [m for m in measures if m.measure.dimension == d],
+            adjustments.get(d),
+        )
         for d in Dimension.values
     ]
-    comments = list(Comment.objects.filter(lead=lead, month=period.month).select_related("by"))
-    return Scorecard(lead, period, dimensions, comments)
 
 
-def ranking(leads, month: dt.date, today: dt.date | None = None) -> list[Scorecard]:
-    """The scorecards of ``leads`` for ``month``, the best total first, no data last."""
-    weighed = weights()
-    cards = [scorecard(lead, month, today, weighed) for lead in leads]
+def ranking(
+    leads, month: dt.date, today: dt.date | None = None, now: dt.datetime | None = None
+) -> list[Scorecard]:
+    """The scorecards of ``leads`` for ``month``, the best total first, no data last: as the
+    tick kept them while fresh (``kept_scores``), else computed now."""
+    weighed, leads = weights(), list(leads)
+    kept = kept_scores([lead.pk for lead in leads], month, today, now)
+    adjustments = defaultdict(dict)
+    for a in Adjustment.objects.filter(lead__in=list(kept), month=month.replace(day=1)):
+        adjustments[a.lead_id][a.dimension] = a
+    cards = []
+    for lead in leads:
+        if lead.pk not in kept:
+            cards.append(scorecard(lead, month, today, weighed))
+            continue
+        at, ratios = kept[lead.pk]
+        measures = [
+            MeasureScore(m, weighed[code], [], kept=ratios[code], is_kept=True)
+            for code, m in _ordered()
+        ]
+        period = Period(lead, (), *_days(month, today))  # its teams not read: no evidence
+        dimensions = _dimensions(measures, weighed, adjustments[lead.pk])
+        cards.append(Scorecard(lead, period, dimensions, computed_at=at))
     return sorted(cards, key=lambda c: (c.total is None, -(c.total or 0), c.lead.name))
+
+
+def kept_scores(lead_ids, month: dt.date, today=None, now=None) -> dict[int, tuple]:
+    """Lead id -> (when, {measure: ratio}): the month's scores the tick kept today, within
+    KEPT_FRESH, of the leads it kept every measure of (a measure new since is computed)."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    if today != timezone.localdate(now):
+        return {}  # another day's scores: computed as of that day
+    start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    rows = KeptScore.objects.filter(
+        lead__in=lead_ids,
+        month=month.replace(day=1),
+        computed_at__gte=max(now - KEPT_FRESH, start_of_today),
+        measure__in=list(MEASURES),
+    ).values_list("lead", "measure", "ratio", "computed_at")
+    found = defaultdict(dict)
+    when = {}
+    for lead, code, value, at in rows:
+        found[lead][code] = value
+        when[lead] = min(at, when.get(lead, at))
+    return {
+        lead: (when[lead], ratios) for lead, ratios in found.items() if len(ratios) == len(MEASURES)
+    }
 
 
 def trend(lead, month: dt.date, months: int = 6, today: dt.date | None = None) -> list[dict]:

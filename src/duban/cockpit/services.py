@@ -9,10 +9,12 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from duban.cockpit import selectors
 from duban.cockpit.models import (
     POINTS,
     Adjustment,
     Comment,
+    KeptScore,
     Snapshot,
     SnapshotTaken,
     Weight,
@@ -21,7 +23,7 @@ from duban.cockpit.models import (
 from duban.core import figures
 from duban.core.services import StaleEditError, save_versioned
 from duban.org.choices import Role
-from duban.org.models import Team
+from duban.org.models import Team, User
 
 SCORERS = {Role.ADMIN, Role.SUPERVISOR}  # who adjust and comment (the executive only reads)
 
@@ -138,6 +140,42 @@ def snapshot_take(*, day: dt.date) -> int:
     return len(fresh)
 
 
+def scores_keep(*, today: dt.date) -> int:
+    """Compute every active lead's scorecard of ``today``'s month and keep each measure's
+    ratio (KeptScore), so that the ranking of many leads reads them while they are fresh. A
+    later run replaces them all (and when they were computed); returns how many measures are
+    new or changed (0 when run again on unchanged data: the tick stays idempotent)."""
+    month, began = today.replace(day=1), timezone.now()
+    before = {
+        (lead, measure): (items, ratio)
+        for lead, measure, items, ratio in KeptScore.objects.filter(month=month).values_list(
+            "lead", "measure", "items", "ratio"
+        )
+    }
+    weighed = selectors.weights()
+    rows = [
+        KeptScore(
+            lead=lead,
+            month=month,
+            measure=score.measure.code,
+            items=len(score.items),
+            ratio=score.ratio,
+            computed_at=began,  # fresh from when the computing began
+        )
+        for lead in User.objects.filter(role=Role.LEAD, is_active=True).order_by("pk")
+        for dimension in selectors.scorecard(lead, month, today, weighed).dimensions
+        for score in dimension.measures
+    ]
+    KeptScore.objects.bulk_create(  # an upsert, as two ticks at once may keep the same month
+        rows,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["lead", "month", "measure"],
+        update_fields=["items", "ratio", "computed_at"],
+    )
+    return sum(before.get((row.lead_id, row.measure)) != (row.items, row.ratio) for row in rows)
+
+
 def report_announce(*, period, line, by) -> int:
     """Queue, for every executive and the head of each line reported on, a message that the
     report of ``period`` is ready with its link; returns how many were new."""
@@ -146,7 +184,7 @@ def report_announce(*, period, line, by) -> int:
     from django.urls import reverse
 
     from duban.notify.services import Message, outbox_enqueue
-    from duban.org.models import BusinessLine, User
+    from duban.org.models import BusinessLine
 
     lines = BusinessLine.objects.filter(pk=line.pk) if line else BusinessLine.objects.all()
     readers = User.objects.filter(is_active=True).filter(

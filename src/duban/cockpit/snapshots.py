@@ -1,5 +1,6 @@
 """The daily snapshot: ``duban tick`` keeps every team's key figures of the day, after the
-detectors, so that the dashboards' trends read a row a day instead of re-scanning history."""
+detectors, so that the dashboards' trends read a row a day instead of re-scanning history; and
+every lead's scores of the month, which the ranking reads while they are fresh."""
 
 import datetime as dt
 
@@ -10,3 +11,8 @@ from duban.supervision.registry import daily
 @daily("snapshots", after_detectors=True)
 def snapshot_record(today: dt.date) -> int:
     return services.snapshot_take(day=today)
+
+
+@daily("scores", after_detectors=True)
+def scores_record(today: dt.date) -> int:
+    return services.scores_keep(today=today)

@@ -61,6 +61,7 @@ def scorecards(request: HttpRequest) -> HttpResponse:
         return _export(cards, month)
     context = {
         "cards": cards,
+        "kept_at": min((c.computed_at for c in cards if c.computed_at), default=None),
         "month": month,
         "previous": add_months(month, -1),
         "next": add_months(month, 1) if add_months(month, 1) <= today else None,

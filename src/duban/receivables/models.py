@@ -157,7 +157,9 @@ class PlanLine(models.Model):
         verbose_name = _("回款计划")
         verbose_name_plural = _("回款计划")
         indexes = [
-            models.Index(fields=["receivable", "planned_date"], name="planline_receivable_date")
+            models.Index(fields=["receivable", "planned_date"], name="planline_receivable_date"),
+            # the plan lines of a month (the scorecard, the dashboards' planned money)
+            models.Index(fields=["planned_date", "receivable"], name="planline_date_receivable"),
         ]
 
     def __str__(self) -> str:

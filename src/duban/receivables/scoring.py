@@ -28,6 +28,7 @@ from duban.supervision.choices import Area
 from duban.supervision.models import TableVersion
 
 ZERO = Decimal("0.00")
+IN_LIST = 2000  # ids passed as a list; more as a subquery (SQLite limits a statement's values)
 
 
 def _money(amount: Decimal) -> str:
@@ -51,8 +52,11 @@ def collection_plans(period: Period) -> list[Evidence]:
     line's date (S-AR-3: the plan says how much is expected when)."""
     due = PlanLine.objects.filter(
         receivable__team__in=period.team_ids, planned_date__range=(period.start, period.end)
-    )
-    receivables = due.values("receivable")
+    ).order_by()
+    # the month's receivables found once, not as a subquery of each of the two reads below
+    receivables = list(due.values_list("receivable", flat=True).distinct()[: IN_LIST + 1])
+    if len(receivables) > IN_LIST:
+        receivables = due.values("receivable")
     lines = (
         PlanLine.objects.filter(receivable__in=receivables, planned_date__lte=period.end)
         .order_by("receivable", "planned_date", "pk")

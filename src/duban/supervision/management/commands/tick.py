@@ -30,6 +30,7 @@ class Command(BaseCommand):
             "escalated": "升级事项",
             "messages": "新通知",
             "snapshots": "每日快照指标",
+            "scores": "主管评分有变化的评分项",
             "imports_purged": "删除过期的导入文件",
             "digests": "每日摘要",
             "messages_sent": "已发出消息",
