@@ -88,7 +88,13 @@ class KeptScoreTests(BaseTestCase):
         cards = selectors.ranking(self.leads, dt.date(2026, 11, 1), TODAY, now=NOW)
         self.assertTrue(all(c.computed_at is None for c in cards))
 
-    def test_the_tick_keeps_them_on_a_working_day_and_the_page_says_when(self):
+    def test_the_tick_keeps_them_on_a_day_off_too(self):
+        saturday = dt.date(2026, 12, 12)
+        with mock.patch("django.utils.timezone.localdate", return_value=saturday):
+            self.assertGreater(tick(today=saturday)["scores"], 0)
+        self.assertEqual(KeptScore.objects.count(), len(self.leads) * len(FAKES))
+
+    def test_the_tick_keeps_them_and_the_page_says_when(self):
         with mock.patch("django.utils.timezone.localdate", return_value=TODAY):
             report = tick(today=TODAY)
             self.assertEqual(report["scores"], KeptScore.objects.count())

@@ -5,7 +5,7 @@ every lead's scores of the month, which the ranking reads while they are fresh."
 import datetime as dt
 
 from duban.cockpit import services
-from duban.supervision.registry import daily
+from duban.supervision.registry import daily, each_tick
 
 
 @daily("snapshots", after_detectors=True)
@@ -13,6 +13,6 @@ def snapshot_record(today: dt.date) -> int:
     return services.snapshot_take(day=today)
 
 
-@daily("scores", after_detectors=True)
+@each_tick("scores")  # on any day: the ranking may be opened on a weekend
 def scores_record(today: dt.date) -> int:
     return services.scores_keep(today=today)

@@ -13,6 +13,7 @@ The cache is a folder of files under the data directory (every worker and proces
 installation sees it); a cache that fails (disk full, permissions) is a miss, never an error.
 """
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -29,8 +30,14 @@ def _cache():
     return caches[CACHE]
 
 
+def _database() -> str:
+    """A short name of the database the rows come from: two installations (or test runs)
+    sharing a folder never share pages, and a path with spaces makes no odd key."""
+    return hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:12]
+
+
 def _generation_key(name: str) -> str:
-    return f"{connection.settings_dict['NAME']}:generation:{name}"
+    return f"{_database()}:generation:{name}"
 
 
 def _bump(name: str) -> str:
@@ -53,9 +60,7 @@ def kept(name: str, parts: tuple, compute: Callable[[], str]) -> str:
     depends on besides the rows: the reader, the day, the language …) and the generation."""
     try:
         generation = _cache().get(_generation_key(name)) or _bump(name)
-        key = ":".join(
-            [connection.settings_dict["NAME"], name, generation, *(str(p) for p in parts)]
-        )
+        key = ":".join([_database(), name, generation, *(str(p) for p in parts)])
         found = _cache().get(key)
     except OSError:
         log.warning("page cache: could not read %s", name, exc_info=True)

@@ -287,6 +287,21 @@ def daily(name: str, *, after_detectors: bool = False):
     return register
 
 
+EACH_TICK: dict[str, Callable[[dt.date], object]] = {}
+
+
+def each_tick(name: str):
+    """Register ``func(today)``: work ``duban tick`` does on every run for the real today,
+    working day or not, after the detectors and daily records: results that pages read while
+    they are fresh, such as the leads' scores. It returns how many things changed."""
+
+    def register(func):
+        EACH_TICK[name] = func
+        return func
+
+    return register
+
+
 # --- rules that follow an area's items -------------------------------------------------------
 
 DEFAULT_RULES: list[dict] = []

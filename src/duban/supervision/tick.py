@@ -38,6 +38,7 @@ from duban.supervision.registry import (
     CLOSING,
     DAILY,
     DETECTORS,
+    EACH_TICK,
     ESCALATING,
     SUBJECT_KINDS,
     Message,
@@ -61,7 +62,9 @@ def tick(*, today: dt.date | None = None) -> dict[str, int]:
         for name, record in CLOSING.items():
             report[name] = record(today)
     agenda_changed()  # the tick writes in bulk, which no signal reports
-    if today == timezone.localdate():  # a tick for another day sends nothing
+    if today == timezone.localdate():  # a tick for another day keeps and sends nothing
+        for name, record in EACH_TICK.items():
+            report[name] = record(today)
         report["digests"] = digests_enqueue()
         sent = messages_send()
         report["messages_sent"], report["messages_failed"] = sent["sent"], sent["failed"]
