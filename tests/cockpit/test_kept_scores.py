@@ -105,3 +105,18 @@ class KeptScoreTests(BaseTestCase):
         self.assertContains(response, 'id="kept-at"')
         self.assertContains(response, "按 10:00 计算")
         self.assertEqual(response.context["cards"][0].lead, self.lead_a)
+
+
+class ComputeManyTests(BaseTestCase):
+    def test_periods_computed_at_once_must_cover_the_same_days(self):
+        from duban.core.scoring import MEASURES as REGISTERED
+        from duban.core.scoring import Period, compute_many
+
+        split = next(m for m in REGISTERED.values() if m.split)
+        periods = [
+            Period(self.lead_a, (self.team_a.pk,), DEC, TODAY),
+            Period(self.lead_b, (self.team_b.pk,), DEC, dt.date(2026, 12, 31)),
+        ]
+        with self.assertRaises(ValueError):
+            compute_many(split, periods)
+        self.assertEqual(compute_many(split, periods[:1]), [split.func(periods[0])])

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from io import StringIO
+from unittest import mock
 
 from django.core.management import call_command
 from django.db import transaction
@@ -92,6 +93,28 @@ class DemoCompanyTests(TestCase):
         self.assertFalse(
             Receivable.objects.filter(status=ReceivableStatus.SETTLED, outstanding__gt=0)
         )
+
+    def test_scorecards_computed_for_many_leads_at_once_are_each_lead_s_own(self):
+        from duban.cockpit import selectors
+        from duban.core.scoring import MEASURES
+
+        leads = list(User.objects.filter(role=Role.LEAD, is_active=True).order_by("pk"))
+        split = {code for code, m in MEASURES.items() if m.split}
+        self.assertGreaterEqual(len(split), 4)
+        found = set()
+        with mock.patch("django.utils.timezone.localdate", return_value=TODAY):
+            for month in (dt.date(2026, 11, 1), dt.date(2026, 10, 1)):
+                for card in selectors.scorecards(leads, month, TODAY):
+                    one = selectors.scorecard(card.lead, month, TODAY)
+                    self.assertEqual(card.total, one.total)
+                    for many_d, one_d in zip(card.dimensions, one.dimensions, strict=True):
+                        for many_m, one_m in zip(many_d.measures, one_d.measures, strict=True):
+                            code = one_m.measure.code
+                            with self.subTest(month=month, lead=card.lead.username, code=code):
+                                self.assertEqual(many_m.items, one_m.items)
+                            if code in split and one_m.items:
+                                found.add(code)
+        self.assertEqual(found, split)  # each split measure was compared on real items
 
     def test_the_command_keeps_existing_demo_data(self):
         out = StringIO()

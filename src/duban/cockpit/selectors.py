@@ -17,7 +17,15 @@ from decimal import Decimal
 from django.utils import timezone
 
 from duban.cockpit.models import Adjustment, Comment, KeptScore, Weight
-from duban.core.scoring import MEASURES, Dimension, Evidence, Measure, Period, ratio
+from duban.core.scoring import (
+    MEASURES,
+    Dimension,
+    Evidence,
+    Measure,
+    Period,
+    compute_many,
+    ratio,
+)
 from duban.org.models import Team
 
 DIMENSION_KEY = "dimension:"
@@ -139,6 +147,36 @@ def scorecard(lead, month: dt.date, today: dt.date | None = None, weighed=None) 
     return Scorecard(lead, period, _dimensions(measures, weighed, adjustments), comments)
 
 
+def scorecards(leads, month: dt.date, today: dt.date | None = None, weighed=None):
+    """The scorecards of many leads, each as ``scorecard`` finds it, without the comments:
+    a measure that says how its items split is computed once for all of them."""
+    leads, weighed = list(leads), weighed or weights()
+    if not leads:
+        return []
+    start, end = _days(month, today)
+    teams = defaultdict(list)
+    held = Team.leads.through.objects.filter(user__in=leads, team__is_active=True)
+    for lead, team in held.order_by("team").values_list("user", "team"):
+        teams[lead].append(team)
+    periods = [Period(lead, tuple(teams[lead.pk]), start, end) for lead in leads]
+    found = {code: compute_many(m, periods) for code, m in _ordered()}
+    adjustments = defaultdict(dict)
+    for a in Adjustment.objects.filter(lead__in=leads, month=start).select_related("by"):
+        adjustments[a.lead_id][a.dimension] = a
+    return [
+        Scorecard(
+            period.lead,
+            period,
+            _dimensions(
+                [MeasureScore(m, weighed[code], found[code][i]) for code, m in _ordered()],
+                weighed,
+                adjustments[period.lead.pk],
+            ),
+        )
+        for i, period in enumerate(periods)
+    ]
+
+
 def _ordered() -> list[tuple[str, Measure]]:
     return sorted(MEASURES.items(), key=lambda kv: (kv[1].order, kv[0]))
 
@@ -165,10 +203,9 @@ def ranking(
     adjustments = defaultdict(dict)
     for a in Adjustment.objects.filter(lead__in=list(kept), month=month.replace(day=1)):
         adjustments[a.lead_id][a.dimension] = a
-    cards = []
+    cards = scorecards([lead for lead in leads if lead.pk not in kept], month, today, weighed)
     for lead in leads:
         if lead.pk not in kept:
-            cards.append(scorecard(lead, month, today, weighed))
             continue
         at, ratios = kept[lead.pk]
         measures = [

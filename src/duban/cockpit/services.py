@@ -155,15 +155,20 @@ def scores_keep(*, today: dt.date) -> int:
     weighed = selectors.weights()
     rows = [
         KeptScore(
-            lead=lead,
+            lead=card.lead,
             month=month,
             measure=score.measure.code,
             items=len(score.items),
             ratio=score.ratio,
             computed_at=began,  # fresh from when the computing began
         )
-        for lead in User.objects.filter(role=Role.LEAD, is_active=True).order_by("pk")
-        for dimension in selectors.scorecard(lead, month, today, weighed).dimensions
+        for card in selectors.scorecards(
+            User.objects.filter(role=Role.LEAD, is_active=True).order_by("pk"),
+            month,
+            today,
+            weighed,
+        )
+        for dimension in card.dimensions
         for score in dimension.measures
     ]
     KeptScore.objects.bulk_create(  # an upsert, as two ticks at once may keep the same month

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.core.figures import Figure, figures
 from duban.core.months import month_end, month_start
-from duban.core.scoring import Dimension, Evidence, Period, achieved, measure
+from duban.core.scoring import SPLIT_BY_TEAM, Dimension, Evidence, Period, achieved, measure
 from duban.core.urls import detail_url
 from duban.org.models import Team
 from duban.receivables.aging import SUMMARY, aging_table, overdue_q
@@ -42,6 +42,7 @@ def _money(amount: Decimal) -> str:
     "collection_plans",
     dimension=Dimension.COMMITMENT,
     label=_("回款计划按期回款"),
+    split=SPLIT_BY_TEAM,
     explain=_(
         "本期内每一笔到计划日期的回款计划：到计划日期收回的金额 ÷ 计划金额。"
         "同一笔应收的回款按到账日期先记入较早的计划，已记入的不再重复计算。"
@@ -60,7 +61,9 @@ def collection_plans(period: Period) -> list[Evidence]:
     lines = (
         PlanLine.objects.filter(receivable__in=receivables, planned_date__lte=period.end)
         .order_by("receivable", "planned_date", "pk")
-        .values("pk", "receivable", "receivable__number", "planned_date", "amount")
+        .values(
+            "pk", "receivable", "receivable__number", "receivable__team", "planned_date", "amount"
+        )
     )
     received = defaultdict(list)
     for receivable, day, amount in Payment.objects.filter(
@@ -104,6 +107,7 @@ def _plan_evidence(line: dict, collected: Decimal) -> Evidence:
         credit=achieved(collected, line["amount"]),
         url=detail_url("receivables:receivable_detail", line["receivable"]),
         day=line["planned_date"],
+        team=line["receivable__team"],
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.core import calendar
 from duban.core.figures import Figure, figures
-from duban.core.scoring import Dimension, Evidence, Period, achieved, measure
+from duban.core.scoring import SPLIT_BY_TEAM, Dimension, Evidence, Period, achieved, measure
 from duban.core.urls import detail_url
 from duban.org.models import Team
 from duban.resources import selectors
@@ -171,6 +171,7 @@ def _handover_label(handover: Handover, due: dt.date, received: dt.date | None) 
 @measure(
     "resources_worked",
     dimension=Dimension.RESOURCES,
+    split=SPLIT_BY_TEAM,
     label=_("领取资源按时跟进"),
     explain=_(
         "每个团队一项：领取已满跟进时限（资源设置的工作日数）的可打资源中，领取后跟进过的比例；"
@@ -213,7 +214,7 @@ def resources_worked(period: Period) -> list[Evidence]:
             "worked": worked,
         }
         url = _url("resources:resource_list", team=team_id, untouched="true")
-        items.append(Evidence(label, achieved(worked, row["due"]), url, today))
+        items.append(Evidence(label, achieved(worked, row["due"]), url, today, team=team_id))
     return items
 
 

@@ -9,7 +9,7 @@ area and level, its overdue and landed plans, its missed check-ins.
 """
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from urllib.parse import urlencode
 
 from django.db.models import Count, Min, OuterRef, Q, Subquery
@@ -21,12 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.core import calendar
 from duban.core.figures import Figure, figures
+from duban.core.labels import choice_labels
 from duban.core.months import month_start
-from duban.core.scoring import Dimension, Evidence, Period, measure
+from duban.core.scoring import SPLIT_BY_LEAD, Dimension, Evidence, Period, measure
+from duban.core.urls import detail_url
 from duban.supervision.choices import Area, CheckInStatus, PlanStatus, RiskLevel, RiskStatus
 from duban.supervision.commitments import grace, missed_cutoff
 from duban.supervision.filters import ACTIVE, LIVE, OVERDUE
 from duban.supervision.models import Chase, CheckIn, Matter, Milestone, Plan, PlanVersion, Risk
+from duban.supervision.models.checkins import agreed_moment
 
 RISK_PLAN_WORKDAYS = 3  # a red risk is answered by a plan submitted within these working days
 RESUBMIT_WORKDAYS = 2  # a returned plan is submitted again within these working days
@@ -158,10 +161,22 @@ def _milestone_evidence(milestone: Milestone) -> Evidence:
     return Evidence(label=label, credit=credit, url=plan.get_absolute_url(), day=milestone.due_date)
 
 
+# what the check-in measures read: many thousands of rows for many leads, as light rows
+CheckInRow = namedtuple(
+    "CheckInRow",
+    "pk date agreed_time status done_at title outcome lead_id team_id team__name",
+)
+
+
+def _checkin_rows(checkins) -> list[CheckInRow]:
+    return [CheckInRow(*values) for values in checkins.values_list(*CheckInRow._fields)]
+
+
 @measure(
     "agreed_times_kept",
     dimension=Dimension.EXECUTION,
     label=_("约定沟通时间守约"),
+    split=SPLIT_BY_LEAD,
     explain=_(
         "本期每个约定了沟通时间的督办跟进和督办事项（免除的跟进除外）：到约定时间（含宽限）"
         "已记录结果或催办记 1，否则记 0；改约后按新的时间算，时间未到的暂不计入。"
@@ -179,38 +194,40 @@ def agreed_times_kept(period: Period) -> list[Evidence]:
 def _checkin_times(period: Period, cutoff: dt.datetime) -> list[Evidence]:
     checkins = (
         CheckIn.objects.filter(
-            lead=period.lead, date__range=(period.start, period.end), agreed_time__isnull=False
+            lead__in=period.leads,
+            date__range=(period.start, period.end),
+            agreed_time__isnull=False,
         )
         # not waived, written so that the (lead, status, date) index serves it
         .filter(status__in=[CheckInStatus.PLANNED, CheckInStatus.DONE])
-        .select_related("team")
         .order_by("date", "agreed_time", "pk")
     )
-    items = []
-    for checkin in checkins:
-        moment = checkin.agreed_at
+    items, allowed = [], grace()
+    kept_text = gettext("%(day)s %(time)s 约定与%(team)s沟通「%(title)s」，按时跟进")
+    missed_text = gettext("%(day)s %(time)s 约定与%(team)s沟通「%(title)s」，未按时跟进")
+    for checkin in _checkin_rows(checkins):
+        moment = agreed_moment(checkin.date, checkin.agreed_time)
         if moment >= cutoff and checkin.status == CheckInStatus.PLANNED:
             continue  # not due yet
-        kept = checkin.done_at is not None and checkin.done_at <= moment + grace()
+        kept = checkin.done_at is not None and checkin.done_at <= moment + allowed
         names = {
             "day": _md(checkin.date),
             "time": _hm(checkin.agreed_time),
-            "team": checkin.team.name,
+            "team": checkin.team__name,
             "title": checkin.title,
         }
-        if kept:
-            label = gettext("%(day)s %(time)s 约定与%(team)s沟通「%(title)s」，按时跟进") % names
-        else:
-            label = gettext("%(day)s %(time)s 约定与%(team)s沟通「%(title)s」，未按时跟进") % names
-        url = checkin.get_absolute_url()
-        items.append(Evidence(label=label, credit=float(kept), url=url, day=checkin.date))
+        label = (kept_text if kept else missed_text) % names
+        url = detail_url("supervision:checkin_detail", checkin.pk)
+        items.append(
+            Evidence(label, float(kept), url, checkin.date, checkin.team_id, checkin.lead_id)
+        )
     return items
 
 
 def _matter_times(period: Period, cutoff: dt.datetime) -> list[Evidence]:
     begin, after = _days(period.start, period.end)
     matters = Matter.objects.filter(
-        owner=period.lead, agreed_at__gte=begin, agreed_at__lt=min(after, cutoff)
+        owner__in=period.leads, agreed_at__gte=begin, agreed_at__lt=min(after, cutoff)
     ).order_by("agreed_at", "pk")
     chases = defaultdict(list)
     for matter_id, at in Chase.objects.filter(matter__in=matters).values_list("matter", "at"):
@@ -226,7 +243,9 @@ def _matter_times(period: Period, cutoff: dt.datetime) -> list[Evidence]:
         else:
             label = gettext("督办事项「%(title)s」约定 %(day)s %(time)s 沟通，未按时跟进") % names
         url = matter.get_absolute_url()
-        items.append(Evidence(label=label, credit=float(kept), url=url, day=agreed.date()))
+        items.append(
+            Evidence(label, float(kept), url, agreed.date(), matter.team_id, matter.owner_id)
+        )
     return items
 
 
@@ -234,6 +253,7 @@ def _matter_times(period: Period, cutoff: dt.datetime) -> list[Evidence]:
     "checkin_results",
     dimension=Dimension.EXECUTION,
     label=_("督办跟进结果回收"),
+    split=SPLIT_BY_LEAD,
     explain=_("本期今天以前的每次督办跟进（免除的除外）：已记录跟进结果记 1，仍未跟进记 0。"),
     order=40,
 )
@@ -242,29 +262,31 @@ def checkin_results(period: Period) -> list[Evidence]:
     (结果回收) or not; today's is not missed yet."""
     last = min(period.end, timezone.localdate() - dt.timedelta(days=1))
     checkins = (
-        CheckIn.objects.filter(lead=period.lead, date__range=(period.start, last))
+        CheckIn.objects.filter(lead__in=period.leads, date__range=(period.start, last))
         # not waived, written so that the (lead, status, date) index serves it
         .filter(status__in=[CheckInStatus.PLANNED, CheckInStatus.DONE])
-        .select_related("team")
         .order_by("date", "agreed_time", "pk")
     )
-    return [_result_evidence(checkin) for checkin in checkins]
+    # translated once, not for each of many thousands of rows
+    texts = {
+        "done": gettext("%(day)s %(team)s「%(title)s」已回收结果：%(outcome)s"),
+        "open": gettext("%(day)s %(team)s「%(title)s」未跟进"),
+        "followed": gettext("已跟进"),
+    }
+    outcome_of = choice_labels(CheckIn, "outcome")
+    return [_result_evidence(row, texts, outcome_of) for row in _checkin_rows(checkins)]
 
 
-def _result_evidence(checkin: CheckIn) -> Evidence:
+def _result_evidence(checkin: CheckInRow, texts: dict, outcome_of) -> Evidence:
     done = checkin.status == CheckInStatus.DONE
-    names = {"day": _md(checkin.date), "team": checkin.team.name, "title": checkin.title}
+    names = {"day": _md(checkin.date), "team": checkin.team__name, "title": checkin.title}
     if done:
-        outcome = checkin.get_outcome_display() or gettext("已跟进")
-        label = gettext("%(day)s %(team)s「%(title)s」已回收结果：%(outcome)s") % {
-            **names,
-            "outcome": outcome,
-        }
+        outcome = outcome_of(checkin.outcome) or texts["followed"]
+        label = texts["done"] % {**names, "outcome": outcome}
     else:
-        label = gettext("%(day)s %(team)s「%(title)s」未跟进") % names
-    return Evidence(
-        label=label, credit=float(done), url=checkin.get_absolute_url(), day=checkin.date
-    )
+        label = texts["open"] % names
+    url = detail_url("supervision:checkin_detail", checkin.pk)
+    return Evidence(label, float(done), url, checkin.date, checkin.team_id, checkin.lead_id)
 
 
 # --- measures: 灵活调整 --------------------------------------------------------------------------

@@ -247,9 +247,14 @@ class CheckIn(About, Escalating, VersionedModel):
     @property
     def agreed_at(self) -> dt.datetime | None:
         """The agreed moment (the day at the agreed time, in Shanghai), if a time was agreed."""
-        if self.agreed_time is None:
-            return None
-        return timezone.make_aware(dt.datetime.combine(self.date, self.agreed_time))
+        return agreed_moment(self.date, self.agreed_time)
+
+
+def agreed_moment(day: dt.date, time: dt.time | None) -> dt.datetime | None:
+    """A check-in's agreed moment, from its day and agreed time (for rows read as values)."""
+    if time is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, time))
 
 
 def new_feed_token() -> str:
