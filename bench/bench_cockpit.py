@@ -702,56 +702,35 @@ def verdicts(report: dict) -> list[dict]:
             continue
         ranking = report[key]
         kept = " once the tick kept the scores" if "after_tick" in ranking else ""
-        found.append(
-            {
-                "goal": f"`selectors.ranking` of {ranking['leads']} leads, {ranking['month']}"
-                f"{kept}, p95",
-                "measured": round(ranking["ms"]["p95"] / 1000, 2),
-                "unit": "s",
-                "limit": GOALS["ranking_s"],
-                "baseline": round(ranking["sql_ms"]["p50"] / 1000, 2),
-                "ratio": ranking["ratio_p50"],
-            }
-        )
+        goal = f"`selectors.ranking` of {ranking['leads']} leads, {ranking['month']}{kept}, p95"
+        found.append(_seconds(goal, ranking["ms"], ranking, GOALS["ranking_s"]))
         if "page" in ranking:
             page = ranking["page"]
-            found.append(
-                {
-                    "goal": f"`/cockpit/scorecards/` p95, executive{kept}",
-                    "measured": round(page["page_ms"]["p95"] / 1000, 2),
-                    "unit": "s",
-                    "limit": GOALS["ranking_s"],
-                    "baseline": round(page["sql_ms"]["p50"] / 1000, 2),
-                    "ratio": page["ratio_p50"],
-                }
-            )
+            goal = f"`/cockpit/scorecards/` p95, executive{kept}"
+            found.append(_seconds(goal, page["page_ms"], page, GOALS["ranking_s"]))
     if "ranking_page" in report:
         page = report["ranking_page"]
-        found.append(
-            {
-                "goal": "`/cockpit/scorecards/` p95, executive (held to the ranking's 2 s)",
-                "measured": round(page["page_ms"]["p95"] / 1000, 2),
-                "unit": "s",
-                "limit": GOALS["ranking_s"],
-                "baseline": round(page["sql_ms"]["p50"] / 1000, 2),
-                "ratio": page["ratio_p50"],
-            }
-        )
+        goal = "`/cockpit/scorecards/` p95, executive (held to the ranking's 2 s)"
+        found.append(_seconds(goal, page["page_ms"], page, GOALS["ranking_s"]))
     if "snapshot" in report:
         snap = report["snapshot"]
-        found.append(
-            {
-                "goal": "`snapshot_take(day=today)`, first run of the day, p95",
-                "measured": round(snap["ms"]["p95"] / 1000, 2),
-                "unit": "s",
-                "limit": GOALS["snapshot_s"],
-                "baseline": round(snap["sql_ms"]["p50"] / 1000, 2),
-                "ratio": snap["ratio_p50"],
-            }
-        )
+        goal = "`snapshot_take(day=today)`, first run of the day, p95"
+        found.append(_seconds(goal, snap["ms"], snap, GOALS["snapshot_s"]))
     for verdict in found:
         verdict["met"] = verdict["measured"] <= verdict["limit"]
     return found
+
+
+def _seconds(goal: str, ms: dict, measured: dict, limit: float) -> dict:
+    """A goal in seconds: the p95 of ``ms`` against ``limit``, beside the SQL alone."""
+    return {
+        "goal": goal,
+        "measured": round(ms["p95"] / 1000, 2),
+        "unit": "s",
+        "limit": limit,
+        "baseline": round(measured["sql_ms"]["p50"] / 1000, 2),
+        "ratio": measured["ratio_p50"],
+    }
 
 
 # --- the report ---------------------------------------------------------------------------------

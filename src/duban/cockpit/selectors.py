@@ -126,30 +126,16 @@ def _days(month: dt.date, today: dt.date | None) -> tuple[dt.date, dt.date]:
     return start, min((start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), today)
 
 
-def period_of(lead, month: dt.date, today: dt.date | None = None) -> Period:
-    """The lead's teams and the days of ``month`` scored."""
-    teams = Team.objects.filter(leads=lead, is_active=True).order_by("pk")
-    return Period(lead, tuple(teams.values_list("pk", flat=True)), *_days(month, today))
-
-
 def scorecard(lead, month: dt.date, today: dt.date | None = None, weighed=None) -> Scorecard:
-    period = period_of(lead, month, today)
-    weighed = weighed or weights()
-    measures = [
-        MeasureScore(m, weighed[code], m.func(period))  # nothing found without teams
-        for code, m in _ordered()
-    ]
-    adjustments = {
-        a.dimension: a
-        for a in Adjustment.objects.filter(lead=lead, month=period.month).select_related("by")
-    }
-    comments = list(Comment.objects.filter(lead=lead, month=period.month).select_related("by"))
-    return Scorecard(lead, period, _dimensions(measures, weighed, adjustments), comments)
+    """One lead's month, with the supervisor's comments."""
+    card = scorecards([lead], month, today, weighed)[0]
+    card.comments = list(Comment.objects.filter(lead=lead, month=card.month).select_related("by"))
+    return card
 
 
 def scorecards(leads, month: dt.date, today: dt.date | None = None, weighed=None):
-    """The scorecards of many leads, each as ``scorecard`` finds it, without the comments:
-    a measure that says how its items split is computed once for all of them."""
+    """The scorecards of many leads (without the comments): each measure's items for each
+    lead's active teams, a measure that says how its items split computed once for all."""
     leads, weighed = list(leads), weighed or weights()
     if not leads:
         return []
@@ -159,7 +145,8 @@ def scorecards(leads, month: dt.date, today: dt.date | None = None, weighed=None
     for lead, team in held.order_by("team").values_list("user", "team"):
         teams[lead].append(team)
     periods = [Period(lead, tuple(teams[lead.pk]), start, end) for lead in leads]
-    found = {code: compute_many(m, periods) for code, m in _ordered()}
+    ordered = _ordered()
+    found = {code: compute_many(m, periods) for code, m in ordered}
     adjustments = defaultdict(dict)
     for a in Adjustment.objects.filter(lead__in=leads, month=start).select_related("by"):
         adjustments[a.lead_id][a.dimension] = a
@@ -168,7 +155,7 @@ def scorecards(leads, month: dt.date, today: dt.date | None = None, weighed=None
             period.lead,
             period,
             _dimensions(
-                [MeasureScore(m, weighed[code], found[code][i]) for code, m in _ordered()],
+                [MeasureScore(m, weighed[code], found[code][i]) for code, m in ordered],
                 weighed,
                 adjustments[period.lead.pk],
             ),
@@ -204,15 +191,14 @@ def ranking(
     for a in Adjustment.objects.filter(lead__in=list(kept), month=month.replace(day=1)):
         adjustments[a.lead_id][a.dimension] = a
     cards = scorecards([lead for lead in leads if lead.pk not in kept], month, today, weighed)
-    for lead in leads:
-        if lead.pk not in kept:
-            continue
+    ordered, days = _ordered(), _days(month, today)
+    for lead in (lead for lead in leads if lead.pk in kept):
         at, ratios = kept[lead.pk]
         measures = [
             MeasureScore(m, weighed[code], [], kept=ratios[code], is_kept=True)
-            for code, m in _ordered()
+            for code, m in ordered
         ]
-        period = Period(lead, (), *_days(month, today))  # its teams not read: no evidence
+        period = Period(lead, (), *days)  # its teams not read: no evidence
         dimensions = _dimensions(measures, weighed, adjustments[lead.pk])
         cards.append(Scorecard(lead, period, dimensions, computed_at=at))
     return sorted(cards, key=lambda c: (c.total is None, -(c.total or 0), c.lead.name))

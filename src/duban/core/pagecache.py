@@ -2,10 +2,10 @@
 
 A page that many people open all day (the supervisor's agenda) is computed once per reader and
 kept under a *generation*: a token that any change to the rows behind it replaces, so the next
-reader computes it afresh. The generation is replaced when a change is saved and again when its
-transaction commits (a reader who computed from the rows before the commit kept them under a
-generation that is gone by then); writes that bypass the models' signals (bulk updates, the
-tick) call :func:`changed` themselves. Whatever is missed is bounded by the cache's timeout
+reader computes it afresh. The generation is replaced when a change commits, once per
+transaction (a reader who computed from the rows before the commit kept them under a generation
+that is gone by then); writes that bypass the models' signals (bulk updates, the tick) call
+:func:`changed` themselves. Whatever is missed is bounded by the cache's timeout
 (``CACHES["pages"]["TIMEOUT"]``, a minute), which also ages what depends on the clock (a
 check-in past its agreed time).
 
@@ -16,7 +16,9 @@ installation sees it); a cache that fails (disk full, permissions) is a miss, ne
 import hashlib
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -24,6 +26,10 @@ from django.db import connection, transaction
 log = logging.getLogger(__name__)
 
 CACHE = "pages"
+
+# changes this process made inside transactions: part of the key, so that a reader here never
+# takes a page kept from before them (other processes see them only once committed)
+_uncommitted: defaultdict[str, int] = defaultdict(int)
 
 
 def _cache():
@@ -50,9 +56,18 @@ def _bump(name: str) -> str:
 
 
 def changed(name: str) -> None:
-    """The rows behind the pages kept as ``name`` changed: now, and again once committed."""
-    _bump(name)
-    transaction.on_commit(lambda: _bump(name))
+    """The rows behind the pages kept as ``name`` changed. Outside a transaction the change
+    is committed: the generation is replaced now. Inside one, this process's readers (who may
+    see the rows before the commit) compute afresh at once, and the generation is replaced at
+    the commit, once however many rows the transaction changed."""
+    if not connection.in_atomic_block:
+        _bump(name)
+        return
+    _uncommitted[name] += 1
+    if not any(getattr(entry[1], "page_cache", None) == name for entry in connection.run_on_commit):
+        bump = partial(_bump, name)
+        bump.page_cache = name
+        transaction.on_commit(bump)
 
 
 def kept(name: str, parts: tuple, compute: Callable[[], str]) -> str:
@@ -60,7 +75,8 @@ def kept(name: str, parts: tuple, compute: Callable[[], str]) -> str:
     depends on besides the rows: the reader, the day, the language …) and the generation."""
     try:
         generation = _cache().get(_generation_key(name)) or _bump(name)
-        key = ":".join([_database(), name, generation, *(str(p) for p in parts)])
+        local = str(_uncommitted[name])
+        key = ":".join([_database(), name, generation, local, *(str(p) for p in parts)])
         found = _cache().get(key)
     except OSError:
         log.warning("page cache: could not read %s", name, exc_info=True)
